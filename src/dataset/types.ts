@@ -1,0 +1,69 @@
+/**
+ * The training dataset as bhive writes it: a directory with `manifest.json` and chunks
+ * `chunk_00000.npz`, ... Every chunk holds, for its jets:
+ *
+ * - `global`  float32 [jets, globalFeatures]
+ * - one array per candidate group, named after the group: float32 [jets, candidates, features]
+ * - `label`   int32   [jets], the class index into `manifest.classes`, or -1 where unknown
+ * - `weight`  float32 [jets], the sampling weight in [0, 1]
+ * - `pt`      float32 [jets], jet pT in GeV
+ * - `eta`     float32 [jets]
+ */
+
+/** Jets as columns: flat typed arrays in row-major order, one row per jet. */
+export interface JetArrays {
+  numJets: number;
+  global: Float32Array;
+  /** Candidate arrays keyed by group name, each [jets, maxCandidates, features]. */
+  groups: Record<string, Float32Array>;
+  label: Int32Array;
+  weight: Float32Array;
+  pt: Float32Array;
+  eta: Float32Array;
+}
+
+export interface GroupLayout {
+  name: string;
+  maxCandidates: number;
+  features: string[];
+}
+
+/** Counts and bin contents of one (pT, η) histogram, row-major [ptBin][etaBin]. */
+export interface Histogram2D {
+  ptEdges: number[];
+  etaEdges: number[];
+  counts: number[];
+}
+
+export interface InputFileRecord {
+  path: string;
+  tree: string;
+  /** Entries of the tree according to its header. */
+  numEntries: number;
+  /** Entries that the reader delivered; must equal `numEntries`. */
+  numProcessed: number;
+  numSelected: number;
+}
+
+export interface ChunkRecord {
+  file: string;
+  numJets: number;
+}
+
+export interface DatasetManifest {
+  format: 'bhive-dataset';
+  version: 1;
+  classes: string[];
+  globalFeatures: string[];
+  groups: GroupLayout[];
+  numJets: number;
+  /** Jets per class after cuts and labelling. */
+  classCounts: Record<string, number>;
+  /** Jets removed, keyed by reason (a drop category, 'no_class', or a failed cut). */
+  dropped: Record<string, number>;
+  inputs: InputFileRecord[];
+  chunks: ChunkRecord[];
+  /** (pT, η) histogram per class, keyed by class name. */
+  histograms: Record<string, Histogram2D>;
+  seed: number;
+}
