@@ -1,0 +1,51 @@
+/** The `bhive` command: dispatches to one module per subcommand and prints errors. */
+import { formatError } from '../errors.js';
+import { bhiveVersion } from '../tasks/provenance.js';
+import { RUN_HELP, runCommand } from './run-command.js';
+import { statusCommand } from './status-command.js';
+import { tasksCommand } from './tasks-command.js';
+
+const HELP = `bhive: train, evaluate and export jet-flavour taggers from ROOT files
+
+usage:
+  bhive run <Task> --config FILE [--name value ...]   run a task and whatever it needs
+  bhive status <Task> --config FILE [...]             show the task tree and what is complete
+  bhive tasks                                         list tasks and their parameters
+  bhive --version
+
+Tasks: DatasetConstruction, Training, Inference, ROCCurve, WorkingPoint.
+Example: bhive run WorkingPoint --config configs/nanox_deepjet.yml --epochs 10
+
+${RUN_HELP}`;
+
+/** Run the command line `argv` and return the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest);
+      case 'status':
+        return await statusCommand(rest);
+      case 'tasks':
+        return tasksCommand();
+      case '--version':
+      case 'version':
+        process.stdout.write(`bhive ${bhiveVersion()}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${HELP}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`error: unknown command '${command}'; run 'bhive --help' for the commands\n`);
+        return 2;
+    }
+  } catch (error) {
+    process.stderr.write(`${formatError(error)}\n`);
+    if (process.env.BHIVE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    return 1;
+  }
+}
