@@ -66,9 +66,10 @@ export function readNumber(ctx: ValidationContext, key: string, value: unknown):
 }
 
 export function readPositiveInteger(ctx: ValidationContext, key: string, value: unknown): number {
-  const n = readNumber(ctx, key, value);
-  if (!Number.isInteger(n) || n <= 0) fail(ctx, key, `expected a positive integer, found ${n}`);
-  return n;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    fail(ctx, key, `expected a positive integer, found ${typeName(value)}`);
+  }
+  return value;
 }
 
 export function readBoolean(ctx: ValidationContext, key: string, value: unknown): boolean {
