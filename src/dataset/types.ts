@@ -65,5 +65,7 @@ export interface DatasetManifest {
   chunks: ChunkRecord[];
   /** (pT, η) histogram per class, keyed by class name. */
   histograms: Record<string, Histogram2D>;
+  /** Sampling weight of each (pT, η) bin per class, row-major like `histograms`; absent without labels. */
+  binWeights?: Record<string, number[]>;
   seed: number;
 }

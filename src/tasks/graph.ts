@@ -40,6 +40,7 @@ function buildInstance(
     throw new TaskError(`task dependency cycle: ${[...chain, definition.name].join(' -> ')}`);
   }
   const parameters = resolveParameters(definition, env, overrides);
+  definition.check?.(parameters, env);
   const requirements = definition.requires(parameters, env).map((requirement) => ({
     key: requirement.key,
     instance: buildInstance(registry, registry.get(requirement.task), env, requirement.overrides ?? {}, [...chain, definition.name]),

@@ -50,6 +50,8 @@ export interface TaskDefinition {
   /** Config sections whose values change this task's output. */
   configKeys: ReadonlyArray<keyof BhiveConfig>;
   requires(parameters: ResolvedParameters, env: TaskEnvironment): Requirement[];
+  /** Validate parameter values before anything runs, raising an error that names the bad value. */
+  check?(parameters: ResolvedParameters, env: TaskEnvironment): void;
   /** Readable part of the output directory name, such as `deepjet-e30`. */
   tag?(parameters: ResolvedParameters): string;
   /**

@@ -1,0 +1,50 @@
+/** DatasetConstruction: ROOT files of one sample -> shuffled, weighted .npz chunks and a manifest. */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { resolveSampleFiles } from '../../config/inputs.js';
+import { constructDataset } from '../../dataset/construct.js';
+import type { TaskDefinition } from '../task.js';
+
+export const datasetConstruction: TaskDefinition = {
+  name: 'DatasetConstruction',
+  description: 'read the ROOT files of a sample, apply cuts and labels, reweight in (pT, eta), write shuffled .npz chunks',
+  parameters: [
+    { name: 'sample', description: 'sample under inputs.samples in the config', type: 'string', default: 'train', significant: true },
+    { name: 'seed', description: 'seed of the shuffle (and of everything downstream)', type: 'integer', default: 1, significant: true, min: 0 },
+    {
+      name: 'require_labels',
+      description: 'read truth labels; false for collision data, whose jets get label -1 and weight 1',
+      type: 'boolean',
+      default: true,
+      significant: true,
+    },
+    { name: 'chunk_size', description: 'jets per .npz chunk file', type: 'integer', default: 100000, significant: false, min: 1 },
+  ],
+  configKeys: ['tree', 'kinematics', 'cuts', 'globalFeatures', 'candidates', 'classes', 'drop', 'reweighting'],
+  requires: () => [],
+  tag: (p) => `${String(p.sample)}-seed${String(p.seed)}`,
+  identity(parameters, env) {
+    const files = resolveSampleFiles(env.config, String(parameters.sample), env.dataDir);
+    return files.map((file) => ({ path: file, bytes: statSync(file).size }));
+  },
+  async run({ config, parameters, outputDir, dataDir, reporter }) {
+    const files = resolveSampleFiles(config, String(parameters.sample), dataDir);
+    reporter.info(`DatasetConstruction: ${files.length} file(s) of sample '${String(parameters.sample)}', tree '${config.tree}'`);
+    const manifest = await constructDataset({
+      config,
+      files,
+      outputDir,
+      seed: Number(parameters.seed),
+      chunkSize: Number(parameters.chunk_size),
+      requireLabels: Boolean(parameters.require_labels),
+      onProgress: (event) => {
+        const label = `file ${event.fileIndex + 1}/${event.numFiles} ${path.basename(event.file)}`;
+        reporter.progress(label, event.entriesDone, event.entriesTotal, 'entries');
+      },
+    });
+    reporter.endProgress();
+    const counts = Object.entries(manifest.classCounts).map(([name, n]) => `${name} ${n}`).join(', ');
+    const dropped = Object.entries(manifest.dropped).map(([reason, n]) => `${reason} ${n}`).join(', ');
+    reporter.info(`DatasetConstruction: ${manifest.numJets} jets (${counts}); dropped: ${dropped || 'none'}`);
+  },
+};

@@ -1,0 +1,14 @@
+/** The built-in tasks of the bhive chain, registered explicitly. */
+import { datasetConstruction } from './builtin/dataset-construction.js';
+import { inference } from './builtin/inference.js';
+import { rocCurve } from './builtin/roc-curve.js';
+import { training } from './builtin/training.js';
+import { workingPoint } from './builtin/working-point.js';
+import { TaskRegistry } from './registry.js';
+
+/** Return a registry holding DatasetConstruction, Training, Inference, ROCCurve and WorkingPoint. */
+export function createTaskRegistry(): TaskRegistry {
+  const registry = new TaskRegistry();
+  for (const task of [datasetConstruction, training, inference, rocCurve, workingPoint]) registry.register(task);
+  return registry;
+}

@@ -1,0 +1,22 @@
+/**
+ * What the training loop needs from a tfjs model. `TfjsClassifier` implements it; the loop
+ * itself knows nothing of the network's layers.
+ */
+
+import type * as tf from '@tensorflow/tfjs-core';
+import type { JetArrays } from '../dataset/types.js';
+import type { ValidationResult } from '../models/classifier.js';
+import type { ForwardMode } from '../models/tfjs/layers.js';
+import type { OptimizedParameter } from './adamw.js';
+
+export interface TrainableModel {
+  readonly numClasses: number;
+  /** Trainable parameters in a fixed order, with their weight-decay flags. */
+  optimizedParameters(): OptimizedParameter[];
+  /** Compute logits [jets, classes] for the jets at `indices` of `data`. */
+  forward(data: JetArrays, indices: ArrayLike<number>, mode: ForwardMode): tf.Tensor;
+  /** Check that `data` fits the model's input layout; throws an InputError otherwise. */
+  checkData(data: JetArrays): void;
+  validateModel(data: JetArrays): Promise<ValidationResult>;
+  save(dir: string): Promise<void>;
+}
