@@ -26,6 +26,6 @@ const outputDir = await findOutput('WorkingPoint', ['--config', config, '--data-
 const metrics = JSON.parse(readFileSync(path.join(outputDir, 'metrics.json'), 'utf8'));
 process.stdout.write(`\nResults in ${outputDir}\n`);
 for (const [name, entry] of Object.entries(metrics.discriminants)) {
-  const wps = entry.working_points.map((wp) => `${(100 * wp.signal_efficiency).toFixed(1)}% at ${wp.target_mistag * 100}% mistag`).join(', ');
+  const wps = entry.working_points.map((wp) => `${(100 * wp.signal_efficiency).toFixed(1)}% at ${wp.target_mistag * 100}% mistag${wp.note ? " (fewer background jets than this rate resolves)" : ""}`).join(', ');
   process.stdout.write(`  ${name}: AUC = ${entry.auc.toFixed(3)}; efficiency ${wps}\n`);
 }

@@ -36,6 +36,8 @@ export interface TrainOptions {
   seed: number;
   /** Directory for per-epoch checkpoints and the best model; it exists already. */
   outputDir: string;
+  /** Number of most recent `checkpoint_epoch_NNN/` directories to keep; undefined keeps all. */
+  keepCheckpoints?: number;
   onEpoch?: (metrics: EpochMetrics) => void;
   onBatch?: (batch: number, numBatches: number, loss: number) => void;
 }

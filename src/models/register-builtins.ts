@@ -19,7 +19,7 @@ export const mlpDefinition: TfjsModelDefinition = {
   build: (layout, reader, store) => buildMlp(layout, readMlpSettings(reader), store),
 };
 
-/** A registry entry that builds and loads `definition` with `TfjsClassifier`. */
+/** Wrap `definition` as a registry entry that builds and loads it with `TfjsClassifier`. */
 export function tfjsModelFactory(definition: TfjsModelDefinition): ModelFactory {
   return {
     name: definition.name,

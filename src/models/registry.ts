@@ -30,12 +30,12 @@ export class ModelRegistry {
     this.factories.set(factory.name, factory);
   }
 
-  /** The factory called `name`, or undefined. */
+  /** Look up the factory called `name`; undefined when none is registered. */
   get(name: string): ModelFactory | undefined {
     return this.factories.get(name);
   }
 
-  /** The factory called `name`; throws an UnknownNameError listing the registered models. */
+  /** Look up the factory called `name`, or throw an UnknownNameError listing the registered models. */
   require(name: string): ModelFactory {
     const factory = this.factories.get(name);
     if (factory === undefined) {

@@ -58,7 +58,7 @@ export class AdamW {
     this.secondMoments = parameters.map((p) => zerosVariable(p.variable.shape));
   }
 
-  /** The optimised variables, in the order that `applyGradients` expects their gradients. */
+  /** List the optimised variables, in the order that `applyGradients` expects their gradients. */
   variables(): tf.Variable[] {
     return this.parameters.map((p) => p.variable);
   }

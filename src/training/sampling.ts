@@ -26,7 +26,7 @@ export function sampleEpoch(weights: Float32Array, labels: Int32Array, random: R
  * Split `count` shuffled jets into batches of `batchSize`: [start, stop) ranges, stop excluded.
  * A last partial batch is dropped (its jets are likely drawn again in a later epoch), because a
  * very small batch gives noisy batch-normalisation statistics; when `count` is below
- * `batchSize` the single batch holds all jets.
+ * `batchSize` the single batch contains all jets.
  */
 export function batchRanges(count: number, batchSize: number): Array<[number, number]> {
   if (count === 0) return [];

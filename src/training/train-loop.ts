@@ -1,14 +1,15 @@
 /**
- * The training loop for tfjs models. Per epoch: draw the training jets by stochastic
- * sampling (weights become keep probabilities), shuffle them, take AdamW steps on the mean
- * cross-entropy of each batch, then compute the weighted validation loss and accuracy and
- * write a checkpoint, the best model so far and the history.
+ * The training loop for tfjs models. Each epoch draws the training jets by stochastic
+ * sampling (weights become keep probabilities), shuffles them and takes AdamW steps on the
+ * mean cross-entropy of each batch. It then computes the weighted validation loss and
+ * accuracy and writes a checkpoint, the best model so far and the history.
  *
  * All randomness (sampling, shuffling, dropout seeds) comes from one `Random` seeded with
  * `options.seed`, so two runs with the same seed, data and initial weights give identical
  * weights on the same backend.
  */
 
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors.js';
@@ -33,7 +34,7 @@ interface EpochTotals {
   jets: number;
 }
 
-/** Train `model` as `options` says and return the history and the best epoch. */
+/** Train `model` with `options` and return the history and the best epoch. */
 export async function trainModelLoop(model: TrainableModel, options: TrainOptions): Promise<TrainSummary> {
   checkTrainOptions(options);
   model.checkData(options.train);
@@ -77,6 +78,8 @@ export async function trainModelLoop(model: TrainableModel, options: TrainOption
         await writeOptimizerState(dir, optimizer);
         await writeTrainingState(dir, { epoch, seed: options.seed, random: random.getState(), bestEpoch, bestValidationLoss });
       });
+      const expired = options.keepCheckpoints === undefined ? 0 : epoch - options.keepCheckpoints;
+      if (expired >= 1) await rm(path.join(options.outputDir, checkpointDirName(expired)), { recursive: true, force: true });
       await writeHistory(options.outputDir, history, bestEpoch);
       options.onEpoch?.(metrics);
     }
@@ -107,7 +110,7 @@ async function trainEpoch(model: TrainableModel, optimizer: AdamW, options: Trai
     for (let i = 0; i < batch.length; i++) labels[i] = options.train.label[batch[i]];
     const mode = { training: true, dropoutSeeds: new DropoutSeeds(random.nextUint32()) };
 
-    const { lossValue, correct } = tf.tidy(() => {
+    const { lossValue, correct } = runOutOfMemoryChecked(options.batchSize, () => tf.tidy(() => {
       const labelTensor = tf.tensor1d(labels, 'int32');
       const oneHot = tf.oneHot(labelTensor, model.numClasses);
       let correctCount: tf.Tensor | undefined;
@@ -118,7 +121,7 @@ async function trainEpoch(model: TrainableModel, optimizer: AdamW, options: Trai
       }, variables);
       optimizer.applyGradients(variables.map((v) => grads[v.name]));
       return { lossValue: value, correct: correctCount ?? tf.scalar(0) };
-    });
+    }));
 
     const loss = (await lossValue.data())[0];
     const numCorrect = (await correct.data())[0];
@@ -132,6 +135,27 @@ async function trainEpoch(model: TrainableModel, optimizer: AdamW, options: Trai
   return totals;
 }
 
+/**
+ * Run `step`, turning a WebAssembly abort into an error that names the batch size. The wasm
+ * backend has a 4 GB heap: a DeepJet training step with the NANOX layout fits 2048 jets and
+ * aborts at 3072 (measured with tfjs 4.22). The backend is unusable after such an abort.
+ */
+function runOutOfMemoryChecked<T>(batchSize: number, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) {
+      throw new InputError(
+        `a training step with batchSize ${batchSize} failed in the wasm backend (${error.message}), most likely out of memory; ` +
+          'lower batchSize (DeepJet fits 2048) and start a new process',
+        {},
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
 function checkTrainOptions(options: TrainOptions): void {
   const positiveInteger = (name: string, value: number): void => {
     if (!Number.isInteger(value) || value < 1) {
@@ -140,6 +164,9 @@ function checkTrainOptions(options: TrainOptions): void {
   };
   positiveInteger('epochs', options.epochs);
   positiveInteger('batchSize', options.batchSize);
+  if (options.keepCheckpoints !== undefined && !(Number.isInteger(options.keepCheckpoints) && options.keepCheckpoints >= 1)) {
+    throw new InputError(`training option keepCheckpoints must be a positive integer or undefined; found ${options.keepCheckpoints}`);
+  }
   if (!(options.learningRate > 0)) throw new InputError(`training option learningRate must be above 0; found ${options.learningRate}`);
   if (!(options.weightDecay >= 0)) throw new InputError(`training option weightDecay must be 0 or more; found ${options.weightDecay}`);
   if (options.train.numJets === 0) throw new InputError('the training set has no jets');

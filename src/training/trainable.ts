@@ -1,6 +1,6 @@
 /**
- * What the training loop needs from a tfjs model. `TfjsClassifier` implements it; the loop
- * itself knows nothing of the network's layers.
+ * The interface between the training loop and a tfjs model. `TfjsClassifier` implements it,
+ * so the loop does not depend on the network's layers.
  */
 
 import type * as tf from '@tensorflow/tfjs-core';

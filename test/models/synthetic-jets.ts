@@ -1,6 +1,6 @@
 /**
- * Small synthetic jet sets for model and training tests, in the NANOX DeepJet layout
- * (15 global features; cpf 25×16, npf 25×6, sv 4×12; six classes) or a smaller one. The
+ * Small synthetic jet sets for model and training tests. They use the NANOX DeepJet layout
+ * (15 global features, cpf 25×16, npf 25×6, sv 4×12, six classes) or a smaller one. The
  * class shifts the first global feature, so a model can learn something.
  */
 
@@ -14,7 +14,7 @@ function featureNames(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}_${i}`);
 }
 
-/** The input layout of configs/nanox_deepjet.yml (sizes only; the feature names are placeholders). */
+/** Return the input layout of configs/nanox_deepjet.yml, with placeholder feature names. */
 export function nanoxLayout(): ModelInputLayout {
   return {
     numGlobalFeatures: 15,
@@ -27,7 +27,7 @@ export function nanoxLayout(): ModelInputLayout {
   };
 }
 
-/** A layout with few features and candidates, for fast tests. */
+/** Return a layout with few features and candidates, for fast tests. */
 export function smallLayout(): ModelInputLayout {
   return {
     numGlobalFeatures: 4,
@@ -40,7 +40,7 @@ export function smallLayout(): ModelInputLayout {
   };
 }
 
-/** `numJets` random jets for `layout`; weights uniform in [0.25, 1]; values normal with a class shift. */
+/** Draw `numJets` random jets for `layout`: weights uniform in [0.25, 1], features normal with a class shift. */
 export function syntheticJets(layout: ModelInputLayout, numJets: number, seed: number): JetArrays {
   const random = new Random(seed);
   const label = new Int32Array(numJets);

@@ -59,7 +59,7 @@ export async function readArrayBundle(file: string, index: ArrayIndexEntry[]): P
     const size = entry.shape.reduce((a, b) => a * b, 1);
     if (!Number.isInteger(entry.offset) || entry.offset < 0 || entry.offset + size > numValues) {
       throw new InputError(
-        `array '${entry.name}' needs values ${entry.offset}-${entry.offset + size} but ${file} holds ${numValues}; the file is truncated or does not belong to its index`,
+        `array '${entry.name}' needs values ${entry.offset}-${entry.offset + size} but ${file} contains ${numValues}; the file is truncated or does not belong to its index`,
         { file },
       );
     }

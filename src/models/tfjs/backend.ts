@@ -9,8 +9,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// The Node build of tfjs-core 4.22 registers no gradient functions; its list of them is
-// bundled into tfjs-layers, whose import registers them in the registry that all copies share.
+// The Node build of tfjs-core 4.22 registers no gradient functions. tfjs-layers bundles them
+// and registers them on import, in the global registry that every tfjs copy shares.
 import '@tensorflow/tfjs-layers';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { UnknownNameError } from '../../errors.js';
@@ -19,7 +19,7 @@ import { installMatMulOverride, isMatMulOverrideInstalled, restoreMatMulKernels 
 export const tfjsBackendNames = ['wasm', 'cpu'] as const;
 export type TfjsBackendName = (typeof tfjsBackendNames)[number];
 
-/** What `initTfjsBackend` set up, for the command line to report. */
+/** Backend settings that `initTfjsBackend` applied, for the command line to report. */
 export interface TfjsBackendInfo {
   backend: TfjsBackendName;
   /** True when the transpose-free matmul kernels replace the wasm ones (see matmul-override.ts). */
@@ -62,6 +62,9 @@ export async function initTfjsBackend(
   name: TfjsBackendName = 'wasm',
   options: TfjsBackendOptions = {},
 ): Promise<TfjsBackendInfo> {
+  // Library code prints nothing. In tfjs-core 4.22 the PROD flag only gates console warnings,
+  // such as the cpu backend's advice to install tfjs-node on its first tensor.
+  tf.env().set('PROD', true);
   if (name === 'wasm' && !wasmPathsSet) {
     setWasmPaths(wasmBinaryDirectory());
     wasmPathsSet = true;

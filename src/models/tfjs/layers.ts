@@ -51,9 +51,9 @@ export class Dense {
   /** [jets, features] → [jets, units], or [jets, candidates, features] → [jets, candidates, units]. */
   apply(x: tf.Tensor): tf.Tensor {
     const leading = x.shape.slice(0, -1);
+    // Rank 2 on purpose: in tfjs-backend-wasm 4.22 a fused matmul with a bias gives wrong
+    // results when its operands have a batch dimension above 1.
     const flat = tf.reshape(x, [-1, this.inputSize]);
-    // No transpose flags here: fused matmuls with transposes gave wrong results on wasm (tfjs 4.22)
-    // unless the matmul override is installed.
     const y = tf.fused.matMul({ a: flat, b: this.kernel, bias: this.bias, activation: this.activation });
     return x.rank === 2 ? y : tf.reshape(y, [...leading, this.units]);
   }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../../random.js';
 import type { NamedArrays } from './array-bundle.js';
 
-/** How a parameter's initial values are drawn. */
+/** Rule for a parameter's initial values. */
 export type Initializer =
   | { kind: 'zeros' }
   | { kind: 'ones' }
@@ -49,8 +49,8 @@ export class ParameterStore {
     if (this.byName.has(name)) throw new Error(`network parameter '${name}' is defined twice`);
     const values = this.initialValues(shape, init);
     const trainable = flags.trainable ?? true;
-    // tfjs variable names are global to the process, so the store keeps its own names and
-    // lets tfjs pick unique ones; two networks can then coexist.
+    // tfjs variable names are global to the process. The store keeps its own names and lets
+    // tfjs pick unique ones, so two networks can coexist.
     const initial = tf.tensor(values, shape);
     const variable = tf.variable(initial, trainable);
     initial.dispose();
@@ -84,7 +84,7 @@ export class ParameterStore {
 
   /**
    * Overwrite every parameter from `values`. Throws naming the parameter when one is missing,
-   * has another shape, or when `values` holds names this network does not have.
+   * has another shape, or when `values` contains names this network does not have.
    */
   assignValues(values: ParameterValues, source: string): void {
     for (const name of values.keys()) {

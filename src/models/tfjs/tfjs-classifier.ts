@@ -8,7 +8,7 @@
  *   moving averages.
  */
 
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { JetArrays } from '../../dataset/types.js';
@@ -167,7 +167,9 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
     return result;
   }
 
+  /** Write model.json and weights.bin into `dir`, creating it when needed. */
   async save(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
     const weightsIndex = await writeArrayBundle(path.join(dir, weightsFileName), this.network.parameters.readValues());
     const header: SavedModelHeader = {
       format: 'bhive-model',
@@ -219,7 +221,7 @@ export async function readSavedModelHeader(dir: string): Promise<SavedModelHeade
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read ${file}; a saved bhive model directory holds ${modelFileName} and ${weightsFileName}`, { file }, {
+    throw new InputError(`cannot read ${file}; a saved bhive model directory contains ${modelFileName} and ${weightsFileName}`, { file }, {
       cause: error,
     });
   }

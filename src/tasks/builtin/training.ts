@@ -13,10 +13,10 @@ export const training: TaskDefinition = {
   description: 'train a classifier on the training dataset; writes checkpoints, the best model and a loss curve',
   parameters: [
     { name: 'model', description: 'model name from the model registry', type: 'string', default: 'deepjet', significant: true },
-    { name: 'epochs', description: 'number of training epochs', type: 'integer', default: 30, significant: true, min: 1 },
-    { name: 'batch_size', description: 'jets per batch', type: 'integer', default: 256, significant: true, min: 1 },
+    { name: 'epochs', description: 'number of training epochs', type: 'integer', default: 40, significant: true, min: 1 },
+    { name: 'batch_size', description: 'jets per batch (at most about 2048: the wasm heap is limited to 4 GB)', type: 'integer', default: 128, significant: true, min: 1 },
     { name: 'learning_rate', description: 'AdamW learning rate', type: 'number', default: 0.001, significant: true, min: 0 },
-    { name: 'weight_decay', description: 'AdamW decoupled weight decay', type: 'number', default: 0.0001, significant: true, min: 0 },
+    { name: 'weight_decay', description: 'AdamW decoupled weight decay', type: 'number', default: 0.01, significant: true, min: 0 },
     { name: 'validation_fraction', description: 'fraction of the training jets held out for validation', type: 'number', default: 0.2, significant: true, min: 0 },
     { name: 'seed', description: 'seed of the split, the initial weights and the sampling', type: 'integer', default: 1, significant: true, min: 0 },
     { name: 'train_sample', description: 'sample used for training', type: 'string', default: 'train', significant: true },
