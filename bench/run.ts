@@ -110,8 +110,8 @@ async function benchDeepJet(): Promise<void> {
   const batchSize = 128;
   const data = syntheticJets(layout, 1024, 7);
 
-  // One warm-up epoch, then the two kernel sets alternate so that load from other
-  // processes and JIT warm-up affect both alike; the best of each is reported.
+  // One warm-up epoch comes first. Then the two kernel sets alternate, so that load from
+  // other processes and JIT warm-up affect both alike, and the best of each is reported.
   await trainingJetsPerSecond(layout, selectFirst(data, 256), batchSize, true);
   let withOverride = 0;
   let withoutOverride = 0;

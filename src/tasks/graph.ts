@@ -60,7 +60,7 @@ function buildInstance(
   };
 }
 
-/** Every instance of the tree, upstream first, each output directory once. */
+/** Return every instance of the tree, upstream first, each output directory once. */
 export function flattenTree(root: TaskInstance): TaskInstance[] {
   const ordered: TaskInstance[] = [];
   const seen = new Set<string>();

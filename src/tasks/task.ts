@@ -1,7 +1,7 @@
 /**
  * Task definitions and their instances. A definition declares parameters, the config
  * sections that change its output, its upstream tasks and a `run` function. An instance
- * is a definition with resolved parameter values; its output directory is derived from
+ * is a definition with resolved parameter values. Its output directory is derived from
  * the task name, the config name, a readable tag and a hash of everything significant.
  */
 import { createHash } from 'node:crypto';
@@ -20,7 +20,7 @@ export interface Requirement {
   overrides?: Record<string, ParameterValue>;
 }
 
-/** What a task's `run` receives. */
+/** Context passed to a task's `run`. */
 export interface RunContext {
   config: BhiveConfig;
   parameters: ResolvedParameters;
