@@ -1,12 +1,13 @@
 /** Finding a task's output directory from command-line arguments, for scripts such as the demo. */
 import { buildTaskTree } from '../tasks/graph.js';
-import { createTaskRegistry } from '../tasks/register-builtins.js';
+import { createRegistryWithModules, modulePathsOption } from './modules.js';
 import { parseArguments } from './args.js';
+import { RUN_OPTIONS } from './run-command.js';
 import { ENVIRONMENT_OPTIONS, buildEnvironment } from './environment.js';
 
 /** Return the output directory that `bhive run <taskName> ...argv` uses. */
 export async function findOutput(taskName: string, argv: string[]): Promise<string> {
-  const args = parseArguments(argv, [...ENVIRONMENT_OPTIONS, { name: 'dry-run', flag: true }, { name: 'quiet', flag: true }]);
+  const args = parseArguments(argv, RUN_OPTIONS);
   const env = await buildEnvironment(args);
-  return buildTaskTree(createTaskRegistry(), taskName, env).outputDir;
+  return buildTaskTree(await createRegistryWithModules(modulePathsOption(args.options.module)), taskName, env).outputDir;
 }

@@ -1,7 +1,7 @@
 /** The `bhive` command: dispatches to one module per subcommand and prints errors. */
 import { formatError } from '../errors.js';
 import { bhiveVersion } from '../tasks/provenance.js';
-import { RUN_HELP, runCommand } from './run-command.js';
+import { RUN_HELP, runCommand, runInstanceCommand } from './run-command.js';
 import { statusCommand } from './status-command.js';
 import { tasksCommand } from './tasks-command.js';
 
@@ -10,7 +10,7 @@ const HELP = `bhive: train, evaluate and export jet-flavour taggers from ROOT fi
 usage:
   bhive run <Task> --config FILE [--name value ...]   run a task and whatever it needs
   bhive status <Task> --config FILE [...]             show the task tree and what is complete
-  bhive tasks                                         list tasks and their parameters
+  bhive tasks [--module FILE]                         list tasks and their parameters
   bhive --version
 
 Tasks: DatasetConstruction, Training, Inference, ROCCurve, WorkingPoint.
@@ -25,10 +25,12 @@ export async function runCli(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case '_run-instance':
+        return await runInstanceCommand(rest);
       case 'status':
         return await statusCommand(rest);
       case 'tasks':
-        return tasksCommand();
+        return await tasksCommand(rest);
       case '--version':
       case 'version':
         process.stdout.write(`bhive ${bhiveVersion()}\n`);

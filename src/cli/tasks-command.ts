@@ -1,8 +1,10 @@
 /** `bhive tasks`: list the tasks and their parameters. */
-import { createTaskRegistry } from '../tasks/register-builtins.js';
+import { parseArguments } from './args.js';
+import { createRegistryWithModules, modulePathsOption } from './modules.js';
 
-export function tasksCommand(): number {
-  const registry = createTaskRegistry();
+export async function tasksCommand(argv: string[]): Promise<number> {
+  const args = parseArguments(argv, [{ name: 'module' }]);
+  const registry = await createRegistryWithModules(modulePathsOption(args.options.module));
   const lines: string[] = [];
   for (const task of registry.list()) {
     lines.push(`${task.name}: ${task.description}`);

@@ -2,6 +2,7 @@
  * Building the dependency tree of task instances: resolving parameters, computing
  * output hashes bottom-up, and rejecting parameters that no task in the tree uses.
  */
+import { statSync } from 'node:fs';
 import { ConfigError, TaskError, didYouMean } from '../errors.js';
 import { convertParameter, type ParameterValue } from './parameters.js';
 import type { TaskRegistry } from './registry.js';
@@ -41,11 +42,21 @@ function buildInstance(
   }
   const parameters = resolveParameters(definition, env, overrides);
   definition.check?.(parameters, env);
+  // Forced values pass down the whole tree; a requirement's own overrides win over inherited ones.
   const requirements = definition.requires(parameters, env).map((requirement) => ({
     key: requirement.key,
-    instance: buildInstance(registry, registry.get(requirement.task), env, requirement.overrides ?? {}, [...chain, definition.name]),
+    instance: buildInstance(
+      registry,
+      registry.get(requirement.task),
+      env,
+      { ...overrides, ...(requirement.overrides ?? {}) },
+      [...chain, definition.name],
+    ),
   }));
-  const identity = definition.identity ? definition.identity(parameters, env) : undefined;
+  const inputFiles = definition.inputFiles ? definition.inputFiles(parameters, env) : [];
+  const ownIdentity = definition.identity ? definition.identity(parameters, env) : undefined;
+  const identity =
+    inputFiles.length > 0 ? { inputs: inputFiles.map((file) => ({ path: file, bytes: statSync(file).size })), own: ownIdentity ?? null } : ownIdentity;
   const upstreamHashes: Record<string, string> = {};
   for (const { key, instance } of requirements) upstreamHashes[key] = `${instance.definition.name}:${instance.hash}`;
   const hash = computeTaskHash(definition, parameters, env.config, identity, upstreamHashes);
@@ -57,6 +68,7 @@ function buildInstance(
     outputDir: taskOutputDir(env.outputRoot, definition, env.config.name, tag, hash),
     requirements,
     identity,
+    inputFiles,
   };
 }
 

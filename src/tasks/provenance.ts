@@ -1,6 +1,6 @@
 /** The provenance record written into every output directory as provenance.json. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskInstance } from './task.js';
@@ -14,6 +14,8 @@ export interface Provenance {
   parameters: Record<string, unknown>;
   significantParameters: string[];
   identity: unknown;
+  inputFiles: Array<{ path: string; bytes: number; modified: string }>;
+  seed: number | null;
   upstream: Record<string, string>;
   bhive: { version: string; gitCommit: string | null; gitDirty: boolean | null };
   node: string;
@@ -77,6 +79,11 @@ export function buildProvenance(instance: TaskInstance, config: BhiveConfig, sta
     parameters: instance.parameters,
     significantParameters: instance.definition.parameters.filter((p) => p.significant).map((p) => p.name),
     identity: instance.identity ?? null,
+    inputFiles: instance.inputFiles.map((file) => {
+      const stats = statSync(file);
+      return { path: file, bytes: stats.size, modified: stats.mtime.toISOString() };
+    }),
+    seed: typeof instance.parameters.seed === 'number' ? instance.parameters.seed : null,
     upstream,
     bhive: versions.bhive,
     node: process.version,

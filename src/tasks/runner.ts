@@ -1,15 +1,15 @@
 /**
- * Running a task tree: completed outputs are reused, missing ones are produced in
- * order, upstream first. Each output is written into a temporary directory beside its
- * final place and renamed when complete, so an interrupted run leaves nothing that
- * looks complete and the next run redoes it.
+ * Running a task tree: completed outputs are reused, missing ones are produced upstream
+ * first, up to `workers` at a time. Each output is written into a temporary directory
+ * beside its final place and renamed when complete, so an interrupted run leaves nothing
+ * that looks complete and the next run redoes it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BhiveError, TaskError } from '../errors.js';
 import { flattenTree } from './graph.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, processAlive } from './lock.js';
 import { buildProvenance } from './provenance.js';
 import { formatSeconds, type Reporter } from './reporter.js';
 import type { TaskEnvironment, TaskInstance } from './task.js';
@@ -21,40 +21,86 @@ export function taskState(instance: TaskInstance): TaskState {
   return existsSync(instance.outputDir) ? 'complete' : 'missing';
 }
 
+/** Runs one missing task; the default runs it in this process, `--workers` uses child processes. */
+export type TaskExecutor = (instance: TaskInstance) => Promise<void>;
+
+export interface RunOptions {
+  reporter: Reporter;
+  /** Tasks run at the same time; default 1. */
+  workers?: number;
+  /** Wait for another process that produces the same output (default), or fail at once. */
+  waitForLocks?: boolean;
+  /** How each task is run; default `runInProcess`. */
+  executor?: TaskExecutor;
+}
+
 export interface RunSummary {
   ran: TaskInstance[];
   reused: TaskInstance[];
 }
 
 /** Produce every missing output of the tree rooted at `root`. */
-export async function runTaskTree(root: TaskInstance, env: TaskEnvironment, reporter: Reporter): Promise<RunSummary> {
+export async function runTaskTree(root: TaskInstance, env: TaskEnvironment, options: RunOptions): Promise<RunSummary> {
+  const { reporter } = options;
+  const workers = Math.max(1, options.workers ?? 1);
+  const executor = options.executor ?? ((instance) => runInProcess(instance, env, reporter, options.waitForLocks ?? true));
   const summary: RunSummary = { ran: [], reused: [] };
+  const pending: TaskInstance[] = [];
   for (const instance of flattenTree(root)) {
-    const name = instance.definition.name;
     if (taskState(instance) === 'complete') {
-      reporter.info(`${name}: complete, reusing ${instance.outputDir}`);
+      reporter.info(`${instance.definition.name}: complete, reusing ${instance.outputDir}`);
       summary.reused.push(instance);
-      continue;
+    } else {
+      pending.push(instance);
     }
-    await runOne(instance, env, reporter);
-    summary.ran.push(instance);
+  }
+
+  const done = new Set<string>(summary.reused.map((instance) => instance.outputDir));
+  const running = new Map<string, Promise<void>>();
+  let failure: unknown;
+  while (pending.length > 0 || running.size > 0) {
+    while (failure === undefined && running.size < workers) {
+      const index = pending.findIndex((instance) => instance.requirements.every(({ instance: up }) => done.has(up.outputDir)));
+      if (index < 0) break;
+      const [instance] = pending.splice(index, 1);
+      const job = executor(instance).then(
+        () => {
+          done.add(instance.outputDir);
+          summary.ran.push(instance);
+        },
+        (error: unknown) => {
+          failure ??= error;
+        },
+      );
+      running.set(instance.outputDir, job.finally(() => running.delete(instance.outputDir)));
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  if (failure !== undefined) throw failure;
+  if (pending.length > 0) {
+    throw new TaskError(`could not schedule ${pending.map((instance) => instance.definition.name).join(', ')}: their requirements did not complete`);
   }
   return summary;
 }
 
-async function runOne(instance: TaskInstance, env: TaskEnvironment, reporter: Reporter): Promise<void> {
+/** Run one task in this process: lock, temporary directory, run, provenance, rename. */
+export async function runInProcess(instance: TaskInstance, env: TaskEnvironment, reporter: Reporter, waitForLocks = true): Promise<void> {
   const name = instance.definition.name;
   const finalDir = instance.outputDir;
   const parent = path.dirname(finalDir);
   await mkdir(parent, { recursive: true });
-  const lock = acquireLock(`${finalDir}.lock`, name);
+  const lock = await acquireLock(`${finalDir}.lock`, name, {
+    wait: waitForLocks,
+    onWait: (pid) => reporter.info(`${name}: waiting for bhive process ${pid}, which is producing ${finalDir}`),
+  });
   const tempDir = path.join(parent, `.tmp-${path.basename(finalDir)}-${process.pid}`);
   try {
     if (taskState(instance) === 'complete') {
       reporter.info(`${name}: completed by another process, reusing ${finalDir}`);
       return;
     }
-    await rm(tempDir, { recursive: true, force: true });
+    await removeAbandonedTempDirs(finalDir);
     await mkdir(tempDir, { recursive: true });
     const inputs: Record<string, string> = {};
     for (const { key, instance: upstream } of instance.requirements) inputs[key] = upstream.outputDir;
@@ -86,4 +132,40 @@ async function runOne(instance: TaskInstance, env: TaskEnvironment, reporter: Re
     await rm(tempDir, { recursive: true, force: true });
     lock.release();
   }
+}
+
+/**
+ * Remove temporary directories of `finalDir` left by processes that were killed. Called
+ * while holding the output's lock, so no live process is writing into them.
+ */
+async function removeAbandonedTempDirs(finalDir: string): Promise<void> {
+  const parent = path.dirname(finalDir);
+  const prefix = `.tmp-${path.basename(finalDir)}-`;
+  for (const entry of readdirSync(parent)) {
+    if (!entry.startsWith(prefix)) continue;
+    const pid = Number.parseInt(entry.slice(prefix.length), 10);
+    if (pid === process.pid || !Number.isInteger(pid) || !processAlive(pid)) {
+      await rm(path.join(parent, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Remove the outputs of the tree down to `depth` requirement levels (0: the task itself,
+ * 1: also its direct requirements, and so on). Returns the removed directories.
+ */
+export async function removeOutputs(root: TaskInstance, depth: number): Promise<string[]> {
+  const removed: string[] = [];
+  const seen = new Set<string>();
+  const visit = async (instance: TaskInstance, level: number): Promise<void> => {
+    if (level > depth || seen.has(instance.outputDir)) return;
+    seen.add(instance.outputDir);
+    if (taskState(instance) === 'complete') {
+      await rm(instance.outputDir, { recursive: true, force: true });
+      removed.push(instance.outputDir);
+    }
+    for (const { instance: upstream } of instance.requirements) await visit(upstream, level + 1);
+  };
+  await visit(root, 0);
+  return removed;
 }

@@ -55,6 +55,12 @@ export interface TaskDefinition {
   /** Readable part of the output directory name, such as `deepjet-e30`. */
   tag?(parameters: ResolvedParameters): string;
   /**
+   * Input files read by the task. Their paths and sizes enter the output hash, and
+   * provenance.json records them with their modification times. It may raise errors for
+   * missing inputs.
+   */
+  inputFiles?(parameters: ResolvedParameters, env: TaskEnvironment): string[];
+  /**
    * Extra identity entering the output hash, computed before running (for example the
    * input files with their sizes). It may raise errors for missing inputs.
    */
@@ -71,6 +77,8 @@ export interface TaskInstance {
   requirements: Array<{ key: string; instance: TaskInstance }>;
   /** The identity value, for provenance. */
   identity: unknown;
+  /** Absolute paths of the input files, for provenance. */
+  inputFiles: string[];
 }
 
 /** Build a JSON string with object keys sorted, so that hashes do not depend on key order. */

@@ -91,9 +91,9 @@ test('completed tasks are reused on the second run', async () => {
   const registry = makeRegistry(counters);
   const root = mkdtempSync(path.join(os.tmpdir(), 'bhive-engine-'));
   const env = environment(root);
-  const first = await runTaskTree(buildTaskTree(registry, 'Downstream', env), env, new MemoryReporter());
+  const first = await runTaskTree(buildTaskTree(registry, 'Downstream', env), env, { reporter: new MemoryReporter() });
   assert.equal(first.ran.length, 2);
-  const second = await runTaskTree(buildTaskTree(registry, 'Downstream', env), env, new MemoryReporter());
+  const second = await runTaskTree(buildTaskTree(registry, 'Downstream', env), env, { reporter: new MemoryReporter() });
   assert.equal(second.ran.length, 0);
   assert.equal(second.reused.length, 2);
   assert.deepEqual(counters, { upstream: 1, downstream: 1 });
@@ -109,7 +109,7 @@ test('failed task leaves no complete-looking output', async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'bhive-engine-'));
   const env = environment(root);
   const tree = buildTaskTree(registry, 'Downstream', env);
-  await assert.rejects(runTaskTree(tree, env, new MemoryReporter()), /simulated failure/);
+  await assert.rejects(runTaskTree(tree, env, { reporter: new MemoryReporter() }), /simulated failure/);
   assert.equal(existsSync(tree.outputDir), false);
   assert.equal(existsSync(tree.requirements[0].instance.outputDir), true);
   const siblings = readdirSync(path.dirname(tree.outputDir));
@@ -126,7 +126,7 @@ test('lock held by a live process is reported', async () => {
   mkdirSync(parent, { recursive: true });
   // PID 1 always exists, so the lock looks held by another live process.
   writeFileSync(`${tree.outputDir}.lock`, '1\n');
-  await assert.rejects(runTaskTree(tree, env, new MemoryReporter()), (error: unknown) => {
+  await assert.rejects(runTaskTree(tree, env, { reporter: new MemoryReporter(), waitForLocks: false }), (error: unknown) => {
     assert.ok(error instanceof TaskError);
     assert.match(error.message, /pid 1/);
     return true;
@@ -141,7 +141,7 @@ test('stale lock of a dead process is taken over', async () => {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(path.dirname(tree.outputDir), { recursive: true });
   writeFileSync(`${tree.outputDir}.lock`, '999999999\n');
-  const summary = await runTaskTree(tree, env, new MemoryReporter());
+  const summary = await runTaskTree(tree, env, { reporter: new MemoryReporter() });
   assert.equal(summary.ran.length, 1);
   assert.equal(existsSync(`${tree.outputDir}.lock`), false);
 });

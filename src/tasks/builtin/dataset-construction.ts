@@ -1,5 +1,4 @@
 /** DatasetConstruction: ROOT files of one sample -> shuffled, weighted .npz chunks and a manifest. */
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { resolveSampleFiles } from '../../config/inputs.js';
 import { constructDataset } from '../../dataset/construct.js';
@@ -23,10 +22,7 @@ export const datasetConstruction: TaskDefinition = {
   configKeys: ['tree', 'kinematics', 'cuts', 'globalFeatures', 'candidates', 'classes', 'drop', 'reweighting'],
   requires: () => [],
   tag: (p) => `${String(p.sample)}-seed${String(p.seed)}`,
-  identity(parameters, env) {
-    const files = resolveSampleFiles(env.config, String(parameters.sample), env.dataDir);
-    return files.map((file) => ({ path: file, bytes: statSync(file).size }));
-  },
+  inputFiles: (parameters, env) => resolveSampleFiles(env.config, String(parameters.sample), env.dataDir),
   async run({ config, parameters, outputDir, dataDir, reporter }) {
     const files = resolveSampleFiles(config, String(parameters.sample), dataDir);
     reporter.info(`DatasetConstruction: ${files.length} file(s) of sample '${String(parameters.sample)}', tree '${config.tree}'`);
