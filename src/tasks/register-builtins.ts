@@ -4,11 +4,12 @@ import { inference } from './builtin/inference.js';
 import { rocCurve } from './builtin/roc-curve.js';
 import { training } from './builtin/training.js';
 import { workingPoint } from './builtin/working-point.js';
+import { deepJetWorkflow } from './builtin/workflows.js';
 import { TaskRegistry } from './registry.js';
 
-/** Return a registry holding DatasetConstruction, Training, Inference, ROCCurve and WorkingPoint. */
+/** Return a registry holding the chain's tasks and the DeepJetWorkflow preset. */
 export function createTaskRegistry(): TaskRegistry {
   const registry = new TaskRegistry();
-  for (const task of [datasetConstruction, training, inference, rocCurve, workingPoint]) registry.register(task);
+  for (const task of [datasetConstruction, training, inference, rocCurve, workingPoint, deepJetWorkflow]) registry.register(task);
   return registry;
 }
