@@ -45,8 +45,12 @@ export function parseArguments(argv: string[], declared: OptionSpec[]): ParsedAr
       if (value === undefined || value.startsWith('--')) throw new TaskError(`option --${name} needs a value`);
       i++;
     }
+    const key = spec ? name : normaliseParameterName(name);
+    if ((spec ? result.options : result.parameters)[key] !== undefined) {
+      throw new TaskError(`option --${name} is given twice; give it once`);
+    }
     if (spec) result.options[name] = value;
-    else result.parameters[normaliseParameterName(name)] = value;
+    else result.parameters[key] = value;
   }
   return result;
 }

@@ -20,11 +20,15 @@ export async function buildEnvironment(args: ParsedArguments): Promise<TaskEnvir
   }
   const config = await loadConfig(configPath);
   const values: Record<string, ParameterValue> = { ...config.parameters, ...args.parameters };
+  const origins: Record<string, string> = {};
+  for (const name of Object.keys(config.parameters)) origins[name] = `set in ${config.path}, key parameters.${name}`;
+  for (const name of Object.keys(args.parameters)) origins[name] = 'given on the command line';
   const outputDir = typeof args.options['output-dir'] === 'string' ? args.options['output-dir'] : 'results';
   const dataDirOption = typeof args.options['data-dir'] === 'string' ? args.options['data-dir'] : process.env.BHIVE_DATA;
   return {
     config,
     values,
+    origins,
     outputRoot: path.resolve(outputDir),
     dataDir: dataDirOption ? path.resolve(dataDirOption) : undefined,
   };

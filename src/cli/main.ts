@@ -1,6 +1,8 @@
 /** The `bhive` command: dispatches to one module per subcommand and prints errors. */
 import { formatError } from '../errors.js';
-import { bhiveVersion } from '../tasks/provenance.js';
+import { releaseAllLocks } from '../tasks/lock.js';
+import { bhiveVersion, setInvocation } from '../tasks/provenance.js';
+import { removeActiveTempDirs } from '../tasks/runner.js';
 import { RUN_HELP, runCommand, runInstanceCommand } from './run-command.js';
 import { statusCommand } from './status-command.js';
 import { tasksCommand } from './tasks-command.js';
@@ -18,9 +20,26 @@ Example: bhive run WorkingPoint --config configs/nanox_deepjet.yml --epochs 10
 
 ${RUN_HELP}`;
 
+/**
+ * On Ctrl-C or SIGTERM, remove the temporary output folders and locks of running tasks,
+ * so that nothing half-written remains, then exit with 128 + the signal number.
+ */
+function installSignalCleanup(): void {
+  const handler = (signal: NodeJS.Signals, code: number): void => {
+    const removed = removeActiveTempDirs();
+    releaseAllLocks();
+    process.stderr.write(`\ninterrupted by ${signal}${removed.length > 0 ? `; removed the unfinished output ${removed.join(', ')}` : ''}\n`);
+    process.exit(code);
+  };
+  process.once('SIGINT', (signal) => handler(signal, 130));
+  process.once('SIGTERM', (signal) => handler(signal, 143));
+}
+
 /** Run the command line `argv` and return the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  setInvocation(['bhive', ...argv]);
+  installSignalCleanup();
   try {
     switch (command) {
       case 'run':

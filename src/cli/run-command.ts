@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { TaskError } from '../errors.js';
 import { buildTaskTree, flattenTree } from '../tasks/graph.js';
 import { ConsoleReporter } from '../tasks/reporter.js';
-import { removeOutputs, runInProcess, runTaskTree, taskState, type TaskExecutor } from '../tasks/runner.js';
+import { removeOutputs, runInProcess, runTaskTree, taskState, type TaskExecutor, type TaskOutcome } from '../tasks/runner.js';
 import type { TaskEnvironment, TaskInstance } from '../tasks/task.js';
 import { parseArguments, type OptionSpec, type ParsedArguments } from './args.js';
 import { ENVIRONMENT_OPTIONS, buildEnvironment } from './environment.js';
@@ -108,14 +108,15 @@ function treeWithinDepth(root: TaskInstance, depth: number): TaskInstance[] {
  * Run one task in a child `bhive` process that rebuilds the same tree from `argv` and
  * runs only the instance with this output directory.
  */
-function runInChildProcess(instance: TaskInstance, argv: string[]): Promise<void> {
+function runInChildProcess(instance: TaskInstance, argv: string[]): Promise<TaskOutcome> {
   const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'bhive.js');
   const childArgs = [bin, '_run-instance', instance.outputDir, ...argv.filter((word) => word !== '--dry-run')];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (error) => reject(new TaskError(`could not start a worker process for ${instance.definition.name}: ${error.message}`)));
     child.on('exit', (code, signal) => {
-      if (code === 0) resolve();
+      if (code === 0) resolve('ran');
+      else if (code === REUSED_EXIT_CODE) resolve('reused');
       else {
         const how = signal ? `was killed by ${signal}` : `exited with code ${String(code)}`;
         reject(new TaskError(`${instance.definition.name} failed: its worker process ${how}; its messages are above`, { task: instance.definition.name }));
@@ -123,6 +124,9 @@ function runInChildProcess(instance: TaskInstance, argv: string[]): Promise<void
     });
   });
 }
+
+/** Exit code of `bhive _run-instance` when another process had completed the output meanwhile. */
+const REUSED_EXIT_CODE = 3;
 
 /** `bhive _run-instance OUTPUT_DIR <run arguments>`: the worker side of `--workers`. */
 export async function runInstanceCommand(argv: string[]): Promise<number> {
@@ -134,7 +138,7 @@ export async function runInstanceCommand(argv: string[]): Promise<number> {
   const instance = flattenTree(root).find((candidate) => candidate.outputDir === outputDir);
   if (!instance) throw new TaskError(`no task of this tree writes ${outputDir}`);
   const reporter = new ConsoleReporter(process.stderr, Boolean(args.options.quiet));
-  await runInProcess(instance, env, reporter, !args.options['no-wait']);
+  const outcome = await runInProcess(instance, env, reporter, !args.options['no-wait']);
   reporter.close();
-  return 0;
+  return outcome === 'ran' ? 0 : REUSED_EXIT_CODE;
 }

@@ -1,6 +1,7 @@
 /** The provenance record written into every output directory as provenance.json. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskInstance } from './task.js';
@@ -30,6 +31,13 @@ export interface Provenance {
 export function packageRoot(): string {
   // This file is dist/src/tasks/provenance.js once compiled.
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+let invocation: string[] | undefined;
+
+/** Record the command line that started this process, as the user typed it. */
+export function setInvocation(argv: string[]): void {
+  invocation = argv;
 }
 
 let cachedVersions: { bhive: Provenance['bhive']; packages: Record<string, string> } | undefined;
@@ -88,8 +96,8 @@ export function buildProvenance(instance: TaskInstance, config: BhiveConfig, sta
     bhive: versions.bhive,
     node: process.version,
     packages: versions.packages,
-    commandLine: process.argv.slice(2),
-    host: process.env.HOSTNAME ?? '',
+    commandLine: invocation ?? process.argv.slice(1),
+    host: os.hostname(),
     startTime: startTime.toISOString(),
     endTime: endTime.toISOString(),
   };

@@ -4,7 +4,7 @@
  * beside its final place and renamed when complete, so an interrupted run leaves nothing
  * that looks complete and the next run redoes it.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BhiveError, TaskError } from '../errors.js';
@@ -21,8 +21,11 @@ export function taskState(instance: TaskInstance): TaskState {
   return existsSync(instance.outputDir) ? 'complete' : 'missing';
 }
 
+/** What happened to a task that was missing when the run started. */
+export type TaskOutcome = 'ran' | 'reused';
+
 /** Runs one missing task; the default runs it in this process, `--workers` uses child processes. */
-export type TaskExecutor = (instance: TaskInstance) => Promise<void>;
+export type TaskExecutor = (instance: TaskInstance) => Promise<TaskOutcome>;
 
 export interface RunOptions {
   reporter: Reporter;
@@ -64,9 +67,10 @@ export async function runTaskTree(root: TaskInstance, env: TaskEnvironment, opti
       if (index < 0) break;
       const [instance] = pending.splice(index, 1);
       const job = executor(instance).then(
-        () => {
+        (outcome) => {
           done.add(instance.outputDir);
-          summary.ran.push(instance);
+          if (outcome === 'ran') summary.ran.push(instance);
+          else summary.reused.push(instance);
         },
         (error: unknown) => {
           failure ??= error;
@@ -84,23 +88,37 @@ export async function runTaskTree(root: TaskInstance, env: TaskEnvironment, opti
   return summary;
 }
 
+const activeTempDirs = new Set<string>();
+
+/**
+ * Remove the temporary directories of tasks running in this process, synchronously, for
+ * signal handlers that exit right after. Their locks are released by `releaseAllLocks`.
+ */
+export function removeActiveTempDirs(): string[] {
+  const removed = [...activeTempDirs];
+  for (const dir of removed) rmSync(dir, { recursive: true, force: true });
+  activeTempDirs.clear();
+  return removed;
+}
+
 /** Run one task in this process: lock, temporary directory, run, provenance, rename. */
-export async function runInProcess(instance: TaskInstance, env: TaskEnvironment, reporter: Reporter, waitForLocks = true): Promise<void> {
+export async function runInProcess(instance: TaskInstance, env: TaskEnvironment, reporter: Reporter, waitForLocks = true): Promise<TaskOutcome> {
   const name = instance.definition.name;
   const finalDir = instance.outputDir;
   const parent = path.dirname(finalDir);
   await mkdir(parent, { recursive: true });
   const lock = await acquireLock(`${finalDir}.lock`, name, {
     wait: waitForLocks,
-    onWait: (pid) => reporter.info(`${name}: waiting for bhive process ${pid}, which is producing ${finalDir}`),
+    onWait: (pid, host) => reporter.info(`${name}: waiting for bhive process ${pid} on ${host}, which is producing ${finalDir}`),
   });
   const tempDir = path.join(parent, `.tmp-${path.basename(finalDir)}-${process.pid}`);
   try {
     if (taskState(instance) === 'complete') {
       reporter.info(`${name}: completed by another process, reusing ${finalDir}`);
-      return;
+      return 'reused';
     }
     await removeAbandonedTempDirs(finalDir);
+    activeTempDirs.add(tempDir);
     await mkdir(tempDir, { recursive: true });
     const inputs: Record<string, string> = {};
     for (const { key, instance: upstream } of instance.requirements) inputs[key] = upstream.outputDir;
@@ -128,7 +146,9 @@ export async function runInProcess(instance: TaskInstance, env: TaskEnvironment,
     await writeFile(path.join(tempDir, 'provenance.json'), `${JSON.stringify(provenance, null, 2)}\n`);
     await rename(tempDir, finalDir);
     reporter.info(`${name}: done in ${formatSeconds((end.getTime() - start.getTime()) / 1000)}`);
+    return 'ran';
   } finally {
+    activeTempDirs.delete(tempDir);
     await rm(tempDir, { recursive: true, force: true });
     lock.release();
   }

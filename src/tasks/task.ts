@@ -38,6 +38,8 @@ export interface TaskEnvironment {
   config: BhiveConfig;
   /** Parameter values given by the user (command line over the config's `parameters`). */
   values: Record<string, ParameterValue>;
+  /** Where each user value came from, for error messages. */
+  origins?: Record<string, string>;
   /** Root of all task outputs. */
   outputRoot: string;
   dataDir?: string;

@@ -25,7 +25,7 @@ function makeRegistry(counters: Counters, failDownstream = false): TaskRegistry 
     name: 'Upstream',
     description: 'writes a number',
     parameters: [
-      { name: 'seed', description: 'seed', type: 'integer', default: 1, significant: true },
+      { name: 'seed', description: 'seed', type: 'integer', default: 1, significant: true, min: 0 },
       { name: 'workers', description: 'parallelism', type: 'integer', default: 1, significant: false },
     ],
     configKeys: ['tree'],
@@ -166,4 +166,32 @@ test('invalid parameter value is rejected', () => {
 test('unknown task name suggests the closest', () => {
   const registry = makeRegistry({ upstream: 0, downstream: 0 });
   assert.throws(() => registry.get('Downstrem'), /Did you mean 'Downstream'/);
+});
+
+test('user value forced away everywhere is rejected', () => {
+  const counters = { upstream: 0, downstream: 0 };
+  const registry = makeRegistry(counters);
+  const forcing: TaskDefinition = {
+    name: 'Forcing',
+    description: 'forces the seed of its requirement',
+    parameters: [{ name: 'upstream_seed', description: 'seed given to Upstream', type: 'integer', default: 5, significant: true }],
+    configKeys: [],
+    requires: (p) => [{ key: 'up', task: 'Upstream', overrides: { seed: p.upstream_seed } }],
+    run: async () => {},
+  };
+  registry.register(forcing);
+  const root = mkdtempSync(path.join(os.tmpdir(), 'bhive-engine-'));
+  assert.throws(() => buildTaskTree(registry, 'Forcing', environment(root, { seed: '3' })), (error: unknown) => {
+    assert.ok(error instanceof TaskError);
+    assert.match(error.message, /parameter 'seed' has no effect on Forcing/);
+    assert.match(error.message, /Did you mean 'upstream_seed'/);
+    return true;
+  });
+});
+
+test('config parameter errors name the config key', () => {
+  const registry = makeRegistry({ upstream: 0, downstream: 0 });
+  const root = mkdtempSync(path.join(os.tmpdir(), 'bhive-engine-'));
+  const env = { ...environment(root, { seed: -3 }), origins: { seed: 'set in /tmp/nanox.yml, key parameters.seed' } };
+  assert.throws(() => buildTaskTree(registry, 'Downstream', env), /invalid value '-3' for parameter 'seed' \(set in \/tmp\/nanox.yml, key parameters.seed\)/);
 });

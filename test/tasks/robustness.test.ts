@@ -59,6 +59,21 @@ test('SIGKILL during training is redone on rerun', async () => {
   assert.match(redo.stdout, /^reuse +DatasetConstruction/m);
 });
 
+test('SIGTERM removes the unfinished output and lock', async () => {
+  const outputRoot = mkdtempSync(path.join(os.tmpdir(), 'bhive-term-'));
+  const trainingParent = path.join(outputRoot, 'Training', 'nanox_deepjet');
+  const child = spawn(process.execPath, args(outputRoot, 'Training', ['--model', 'mlp', '--epochs', '400']), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = exitOf(child);
+  const deadline = Date.now() + 60_000;
+  while (!entries(trainingParent).some((name) => name.startsWith('.tmp-')) && Date.now() < deadline) await sleep(100);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 143);
+  assert.match(stderr, /interrupted by SIGTERM; removed the unfinished output/);
+  assert.deepEqual(entries(trainingParent), []);
+});
+
 test('concurrent runs of one task share one output', async () => {
   const outputRoot = mkdtempSync(path.join(os.tmpdir(), 'bhive-concurrent-'));
   const extra = ['--model', 'mlp', '--epochs', '5'];
@@ -70,6 +85,10 @@ test('concurrent runs of one task share one output', async () => {
   const [a, b] = await Promise.all([exitOf(first), exitOf(second)]);
   assert.equal(a, 0, stderr);
   assert.equal(b, 0, stderr);
+  // Whichever run waited reports the shared tasks as reused, not as run twice.
+  const ranCounts = [...stderr.matchAll(/(\d+) task\(s\) ran, (\d+) reused/g)].map((m) => Number(m[1]));
+  assert.equal(ranCounts.length, 2, stderr);
+  assert.equal(ranCounts[0] + ranCounts[1], 2, stderr);
   for (const task of ['DatasetConstruction', 'Training']) {
     const parent = path.join(outputRoot, task, 'nanox_deepjet');
     const names = entries(parent);

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { resolveSampleFiles } from '../../config/inputs.js';
 import { constructDataset } from '../../dataset/construct.js';
+import { InputError } from '../../errors.js';
 import type { TaskDefinition } from '../task.js';
 
 export const datasetConstruction: TaskDefinition = {
@@ -39,6 +40,14 @@ export const datasetConstruction: TaskDefinition = {
       },
     });
     reporter.endProgress();
+    if (manifest.numJets === 0) {
+      const reasons = Object.entries(manifest.dropped).map(([reason, n]) => `${reason} ${n}`).join(', ');
+      throw new InputError(
+        `no jet of sample '${String(parameters.sample)}' passed the selection (dropped: ${reasons || 'none'}); ` +
+          `check the cuts and the kinematics section of ${config.path} (is pT stored as log10, needing log10: true?)`,
+        { configFile: config.path, configKey: 'cuts' },
+      );
+    }
     const counts = Object.entries(manifest.classCounts).map(([name, n]) => `${name} ${n}`).join(', ');
     const dropped = Object.entries(manifest.dropped).map(([reason, n]) => `${reason} ${n}`).join(', ');
     reporter.info(`DatasetConstruction: ${manifest.numJets} jets (${counts}); dropped: ${dropped || 'none'}`);

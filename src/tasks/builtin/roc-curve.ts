@@ -1,6 +1,7 @@
 /** ROCCurve: discriminants, ROC curves and AUC from an Inference output. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ConfigError } from '../../errors.js';
 import { computeRocs, writeRocPlots } from '../../evaluation/roc-report.js';
 import type { TaskDefinition } from '../task.js';
 import { loadInferenceOutput } from './evaluation-input.js';
@@ -11,6 +12,14 @@ export const rocCurve: TaskDefinition = {
   parameters: [],
   configKeys: ['discriminants'],
   requires: () => [{ key: 'inference', task: 'Inference' }],
+  check(_parameters, { config }) {
+    if (config.discriminants.length === 0) {
+      throw new ConfigError(`${config.path} defines no discriminants; add a discriminants section such as BvsL: { signal: [b], background: [uds, g] }`, {
+        configFile: config.path,
+        configKey: 'discriminants',
+      });
+    }
+  },
   async run({ config, inputs, outputDir, reporter }) {
     const { input } = await loadInferenceOutput(inputs.inference);
     const rocs = computeRocs(input, config.discriminants);

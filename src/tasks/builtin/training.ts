@@ -6,6 +6,7 @@ import { loadDataset } from '../../dataset/load.js';
 import { writeLossCurve } from '../../evaluation/loss-curve.js';
 import { registerBuiltinModels } from '../../models/register-builtins.js';
 import { createClassifier, modelRegistry } from '../../models/registry.js';
+import { TaskError } from '../../errors.js';
 import type { TaskDefinition } from '../task.js';
 
 export const training: TaskDefinition = {
@@ -26,20 +27,29 @@ export const training: TaskDefinition = {
   check(parameters) {
     registerBuiltinModels();
     modelRegistry.require(String(parameters.model));
+    const fraction = Number(parameters.validation_fraction);
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new TaskError(`invalid value ${fraction} for parameter 'validation_fraction': expected a fraction above 0 and below 1, such as 0.2`);
+    }
   },
   tag: (p) => `${String(p.model)}-e${String(p.epochs)}-lr${String(p.learning_rate)}`,
   async run({ parameters, inputs, outputDir, reporter }) {
     const { manifest, arrays } = await loadDataset(inputs.dataset);
     const fraction = Number(parameters.validation_fraction);
     const { train, validation } = splitJets(arrays, fraction, Number(parameters.seed));
+    if (train.numJets === 0 || validation.numJets === 0) {
+      throw new TaskError(
+        `validation_fraction ${fraction} of ${arrays.numJets} jets leaves ${train.numJets} training and ${validation.numJets} validation jets; choose a fraction that leaves jets in both`,
+      );
+    }
     const classifier = await createClassifier(String(parameters.model), {
       numGlobalFeatures: manifest.globalFeatures.length,
       groups: manifest.groups,
       classes: manifest.classes,
     }, { seed: Number(parameters.seed) });
     reporter.info(
-      `Training: model ${classifier.modelName} with ${classifier.countParameters().toLocaleString('en-US')} parameters ` +
-        `; ${train.numJets} training and ${validation.numJets} validation jets`,
+      `Training: model ${classifier.modelName} with ${classifier.countParameters().toLocaleString('en-US')} parameters; ` +
+        `${train.numJets} training and ${validation.numJets} validation jets`,
     );
     const epochs = Number(parameters.epochs);
     const summary = await classifier.trainModel({
