@@ -96,7 +96,8 @@ export function formatError(error: unknown): string {
   }
   let cause = error.cause;
   while (cause instanceof Error) {
-    lines.push(`  caused by: ${cause.message}`);
+    // A cause whose text the message already quotes adds nothing.
+    if (!error.message.includes(cause.message)) lines.push(`  caused by: ${cause.message}`);
     cause = cause.cause;
   }
   return lines.join('\n');

@@ -78,7 +78,9 @@ export function readBoolean(ctx: ValidationContext, key: string, value: unknown)
 }
 
 export function readStringList(ctx: ValidationContext, key: string, value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0) fail(ctx, key, `expected a non-empty list of strings, found ${typeName(value)}`);
+  if (!Array.isArray(value) || value.length === 0) {
+    fail(ctx, key, `expected a non-empty list of strings, found ${Array.isArray(value) ? 'an empty list' : typeName(value)}`);
+  }
   const result = value.map((item, i) => readString(ctx, `${key}[${i}]`, item));
   const seen = new Set<string>();
   for (const item of result) {

@@ -7,6 +7,7 @@
 
 import { InputError } from '../errors.js';
 import type { ByteSource } from './byte-source.js';
+import { type Decompressors, decompressObject } from './compression.js';
 import { rootMessages } from './messages.js';
 
 /** Fields of the TFile header that the reader uses. Offsets are in bytes from the start of the file. */
@@ -100,7 +101,32 @@ export async function countTopKeys(source: ByteSource, header: FileHeader): Prom
   const bytes = await source.read(header.seekKeys, Math.min(header.nbytesKeys, source.size - header.seekKeys));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 18) throw new InputError(rootMessages.badHeader(source.location, 'its key list is shorter than a key header'), { file: source.location });
-  const keyLength = view.getUint16(16);
+  const keyLength = view.getUint16(14);
   if (keyLength + 4 > bytes.length) throw new InputError(rootMessages.badHeader(source.location, 'its key list is truncated'), { file: source.location });
   return view.getInt32(keyLength);
+}
+
+/**
+ * Decompresses the streamer info record with bhive's native decoders, so that damage is
+ * reported at once: jsroot decodes it with its JavaScript inflate, which can spend many
+ * seconds on damaged data before it fails. Cost: one read and decompression of the record.
+ * @throws InputError when the record is damaged.
+ */
+export async function verifyStreamerInfo(source: ByteSource, header: FileHeader, decompressors: Decompressors): Promise<void> {
+  const file = source.location;
+  const bytes = await source.read(header.seekInfo, header.nbytesInfo);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const damaged = (why: string, cause?: unknown): InputError =>
+    new InputError(rootMessages.badHeader(file, `its streamer info ${why}`), { file }, cause === undefined ? undefined : { cause });
+  if (bytes.length < 18) throw damaged('is shorter than a key header');
+  const objectLength = view.getInt32(6);
+  const keyLength = view.getUint16(14);
+  if (keyLength >= bytes.length || objectLength <= 0) throw damaged(`has an invalid key (key length ${keyLength}, object length ${objectLength})`);
+  const payload = bytes.subarray(keyLength);
+  if (payload.length >= objectLength) return;
+  try {
+    decompressObject(payload, objectLength, decompressors);
+  } catch (cause) {
+    throw damaged(`cannot be decompressed: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+  }
 }

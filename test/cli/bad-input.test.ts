@@ -23,7 +23,11 @@ function runBhive(configText: string, extra: string[] = [], dataDir = sharedData
   const outputRoot = path.join(dir, 'results');
   const result = spawnSync(
     process.execPath,
-    [bhive, 'run', 'Training', '--config', configPath, '--output-dir', outputRoot, '--data-dir', dataDir, '--model', 'mlp', '--epochs', '1', '--quiet', ...extra],
+    [
+      bhive, 'run', 'Training', '--config', configPath, '--output-dir', outputRoot, '--data-dir', dataDir, '--epochs', '1', '--quiet',
+      ...(extra.includes('--model') ? [] : ['--model', 'mlp']),
+      ...extra,
+    ],
     { encoding: 'utf8' },
   );
   return { status: result.status, stderr: result.stderr, outputRoot };
@@ -100,5 +104,20 @@ test('truncated ROOT file is named', () => {
   const outcome = runBhive(baseConfig, [], dataDir);
   assert.equal(outcome.status, 1);
   assert.match(outcome.stderr, /train_2\.root/);
+  assert.deepEqual(completedOutputs(outcome.outputRoot), []);
+});
+
+test('binning narrower than the cuts is rejected', () => {
+  const outcome = runBhive(baseConfig.replace('pt_bins: [20, 30, 50, 80, 120, 200, 1500]', 'pt_bins: [100, 200, 1500]'));
+  assert.equal(outcome.status, 1);
+  assert.match(outcome.stderr, /reweighting\.pt_bins start at 100 GeV, above cuts\.pt_min 20/);
+  assert.equal(existsSync(outcome.outputRoot), false);
+});
+
+test('cuts that remove every jet fail the dataset', () => {
+  const outcome = runBhive(baseConfig.replace('pt: { branch: global_pt, log10: true }', 'pt: { branch: global_pt }'));
+  assert.equal(outcome.status, 1);
+  assert.match(outcome.stderr, /no jet of sample 'train' passed the selection \(dropped: [^)]*pt_min 1870/);
+  assert.match(outcome.stderr, /log10: true/);
   assert.deepEqual(completedOutputs(outcome.outputRoot), []);
 });

@@ -2,8 +2,31 @@
 import path from 'node:path';
 import { resolveSampleFiles } from '../../config/inputs.js';
 import { constructDataset } from '../../dataset/construct.js';
-import { InputError } from '../../errors.js';
+import type { BhiveConfig } from '../../config/types.js';
+import { ConfigError, InputError } from '../../errors.js';
 import type { TaskDefinition } from '../task.js';
+
+/**
+ * Reject a reweighting binning that does not cover the acceptance cuts: jets outside the
+ * bins would be weighted by the edge bins without anyone noticing.
+ */
+function checkBinningCoversCuts(config: BhiveConfig): void {
+  const { ptBins, etaBins } = config.reweighting;
+  const { ptMin, ptMax, absEtaMax } = config.cuts;
+  const problems: Array<[string, string]> = [];
+  if (ptMin !== undefined && ptMin < ptBins[0]) problems.push(['pt_bins', `start at ${ptBins[0]} GeV, above cuts.pt_min ${ptMin}`]);
+  if (ptMax !== undefined && ptMax > ptBins[ptBins.length - 1]) problems.push(['pt_bins', `end at ${ptBins[ptBins.length - 1]} GeV, below cuts.pt_max ${ptMax}`]);
+  if (absEtaMax !== undefined && (etaBins[0] > -absEtaMax || etaBins[etaBins.length - 1] < absEtaMax)) {
+    problems.push(['eta_bins', `span ${etaBins[0]} to ${etaBins[etaBins.length - 1]}, inside the cut |eta| <= ${absEtaMax}`]);
+  }
+  if (problems.length > 0) {
+    const [key, text] = problems[0];
+    throw new ConfigError(`reweighting.${key} ${text} in ${config.path}; make the bins cover the cuts, or tighten the cuts`, {
+      configFile: config.path,
+      configKey: `reweighting.${key}`,
+    });
+  }
+}
 
 export const datasetConstruction: TaskDefinition = {
   name: 'DatasetConstruction',
@@ -22,6 +45,9 @@ export const datasetConstruction: TaskDefinition = {
   ],
   configKeys: ['tree', 'kinematics', 'cuts', 'globalFeatures', 'candidates', 'classes', 'drop', 'reweighting'],
   requires: () => [],
+  check(_parameters, { config }) {
+    checkBinningCoversCuts(config);
+  },
   tag: (p) => `${String(p.sample)}-seed${String(p.seed)}`,
   inputFiles: (parameters, env) => resolveSampleFiles(env.config, String(parameters.sample), env.dataDir),
   async run({ config, parameters, outputDir, dataDir, reporter }) {
