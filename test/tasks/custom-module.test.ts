@@ -50,8 +50,12 @@ test('module without registerTasks is rejected', () => {
 
 test('DeepJetWorkflow forces the DeepJet model', () => {
   const outputRoot = mkdtempSync(path.join(os.tmpdir(), 'bhive-preset-'));
-  const result = run(outputRoot, ['status', 'DeepJetWorkflow', '--model', 'mlp']);
+  const result = run(outputRoot, ['status', 'DeepJetWorkflow', '--epochs', '7']);
   assert.equal(result.status, 0, result.stderr);
-  assert.match(result.stdout, /Training \[missing\] .*\/deepjet-e40-/);
-  assert.doesNotMatch(result.stdout, /mlp-e/);
+  assert.match(result.stdout, /Training \[missing\] .*\/deepjet-e7-/);
+
+  // A model given on the command line cannot apply, because the preset fixes it.
+  const rejected = run(outputRoot, ['status', 'DeepJetWorkflow', '--model', 'mlp']);
+  assert.equal(rejected.status, 1);
+  assert.match(rejected.stderr, /parameter 'model' has no effect on DeepJetWorkflow/);
 });
