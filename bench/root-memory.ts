@@ -1,7 +1,7 @@
 /**
  * Peak memory of ROOT reading: each case runs in a fresh child process, which reports its
  * maximum resident set size. Reading a small entry range, or iterating over the whole
- * tree in small chunks, should stay near the baseline whatever the file size; reading
+ * tree in small chunks, should stay near the baseline whatever the file size. Reading
  * the whole tree at once grows with the entries read.
  *
  * Input: uproot-issue412.root (1,000,000 entries of an int64 and a bool branch, 2.3 MB).

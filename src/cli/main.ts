@@ -1,9 +1,14 @@
 /** The `bhive` command: dispatches to one module per subcommand and prints errors. */
 import { formatError } from '../errors.js';
+import { cancelActiveBatchJobs } from '../tasks/executors/batch-executor.js';
 import { releaseAllLocks } from '../tasks/lock.js';
 import { bhiveVersion, setInvocation } from '../tasks/provenance.js';
 import { removeActiveTempDirs } from '../tasks/runner.js';
+import { evaluateCommand } from './evaluate-command.js';
+import { exportCommand } from './export-command.js';
+import { generateCommand } from './generate-command.js';
 import { RUN_HELP, runCommand, runInstanceCommand } from './run-command.js';
+import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
 import { tasksCommand } from './tasks-command.js';
 
@@ -13,9 +18,13 @@ usage:
   bhive run <Task> --config FILE [--name value ...]   run a task and whatever it needs
   bhive status <Task> --config FILE [...]             show the task tree and what is complete
   bhive tasks [--module FILE]                         list tasks and their parameters
+  bhive evaluate FILE... [--config EVAL.yml]          evaluate another framework's output (ROOT, .npz)
+  bhive export --config FILE [--name value ...]       export the trained model as ONNX (bhive export --help)
+  bhive generate [--output-dir DIR] [...]             write a simulated sample in the NANOX layout
+  bhive serve [--output-dir DIR] [--port N]           dashboard of evaluations on 127.0.0.1
   bhive --version
 
-Tasks: DatasetConstruction, Training, Inference, ROCCurve, WorkingPoint.
+Tasks: DatasetConstruction, Training, Inference, ROCCurve, WorkingPoint, Report, Export.
 Example: bhive run WorkingPoint --config configs/nanox_deepjet.yml --epochs 10
 
 ${RUN_HELP}`;
@@ -28,6 +37,8 @@ function installSignalCleanup(): void {
   const handler = (signal: NodeJS.Signals, code: number): void => {
     const removed = removeActiveTempDirs();
     releaseAllLocks();
+    const cancelled = cancelActiveBatchJobs();
+    if (cancelled.length > 0) process.stderr.write(`\ncancelled batch jobs ${cancelled.join(', ')}`);
     process.stderr.write(`\ninterrupted by ${signal}${removed.length > 0 ? `; removed the unfinished output ${removed.join(', ')}` : ''}\n`);
     process.exit(code);
   };
@@ -50,6 +61,14 @@ export async function runCli(argv: string[]): Promise<number> {
         return await statusCommand(rest);
       case 'tasks':
         return await tasksCommand(rest);
+      case 'evaluate':
+        return await evaluateCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
+      case 'generate':
+        return await generateCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
       case '--version':
       case 'version':
         process.stdout.write(`bhive ${bhiveVersion()}\n`);

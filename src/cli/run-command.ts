@@ -10,6 +10,10 @@ import type { TaskEnvironment, TaskInstance } from '../tasks/task.js';
 import { parseArguments, type OptionSpec, type ParsedArguments } from './args.js';
 import { ENVIRONMENT_OPTIONS, buildEnvironment } from './environment.js';
 import { createRegistryWithModules, modulePathsOption } from './modules.js';
+import { DEFAULT_RESOURCES, REUSED_EXIT_CODE } from '../tasks/executors/batch-job.js';
+import { BatchExecutor, type BatchSystem } from '../tasks/executors/batch-executor.js';
+import { htcondorSystem } from '../tasks/executors/htcondor.js';
+import { slurmSystem } from '../tasks/executors/slurm.js';
 
 export const RUN_HELP = `usage: bhive run <Task> --config FILE [options] [--parameter value ...]
 
@@ -22,6 +26,10 @@ options:
                          (default: $BHIVE_DATA, else the config's inputs.data_dir)
   --module FILE[,FILE]   ES modules that add tasks (see docs/custom-tasks.md)
   --workers N            run up to N independent tasks at once, each in its own process (default: 1)
+  --executor NAME        where tasks run: local (default), slurm or htcondor (one batch job
+                         per task; see docs/batch.md)
+  --batch-partition P    Slurm partition for the jobs (default: the cluster's default)
+  --batch-retries N      resubmissions of a failed job (default: 2)
   --remove-output DEPTH  first remove the outputs of the task (DEPTH 0), of its direct
                          requirements too (DEPTH 1), and so on, then run
   --no-wait              fail instead of waiting when another bhive process produces the same output
@@ -34,6 +42,9 @@ export const RUN_OPTIONS: OptionSpec[] = [
   ...ENVIRONMENT_OPTIONS,
   { name: 'module' },
   { name: 'workers' },
+  { name: 'executor' },
+  { name: 'batch-partition' },
+  { name: 'batch-retries' },
   { name: 'remove-output' },
   { name: 'no-wait', flag: true },
   { name: 'dry-run', flag: true },
@@ -85,9 +96,33 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 
   const waitForLocks = !args.options['no-wait'];
-  const executor: TaskExecutor =
-    workers > 1 ? (instance) => runInChildProcess(instance, argv) : (instance) => runInProcess(instance, env, reporter, waitForLocks);
-  const summary = await runTaskTree(root, env, { reporter, workers, waitForLocks, executor });
+  const executorName = typeof args.options.executor === 'string' ? args.options.executor : 'local';
+  let executor: TaskExecutor;
+  let parallel = workers;
+  const batchSystems: Record<string, () => BatchSystem> = {
+    slurm: () => slurmSystem(typeof args.options['batch-partition'] === 'string' ? args.options['batch-partition'] : undefined),
+    htcondor: () => htcondorSystem(),
+  };
+  if (executorName in batchSystems) {
+    const batch = new BatchExecutor({
+      system: batchSystems[executorName](),
+      installation: { node: process.execPath, bhive: bhiveEntryPoint(), workingDir: process.cwd() },
+      argv: argv.filter((word) => word !== '--dry-run'),
+      reporter,
+      retries: readCount(args, 'batch-retries', 2, 0),
+      retryDelaySeconds: Number(process.env.BHIVE_BATCH_RETRY_SECONDS ?? 5),
+      pollSeconds: Number(process.env.BHIVE_BATCH_POLL_SECONDS ?? 2),
+      resources: (instance) => ({ ...DEFAULT_RESOURCES, ...instance.definition.resources }),
+    });
+    executor = (instance) => batch.execute(instance);
+    // Independent jobs wait in the queue together; the cluster decides how many run.
+    parallel = Math.max(workers, 64);
+  } else if (executorName === 'local') {
+    executor = workers > 1 ? (instance) => runInChildProcess(instance, argv) : (instance) => runInProcess(instance, env, reporter, waitForLocks);
+  } else {
+    throw new TaskError(`unknown executor '${executorName}'; use local, slurm or htcondor`);
+  }
+  const summary = await runTaskTree(root, env, { reporter, workers: parallel, waitForLocks, executor });
   reporter.close();
   reporter.info(`${taskName} complete: ${summary.ran.length} task(s) ran, ${summary.reused.length} reused. Output: ${root.outputDir}`);
   return 0;
@@ -108,9 +143,12 @@ function treeWithinDepth(root: TaskInstance, depth: number): TaskInstance[] {
  * Run one task in a child `bhive` process that rebuilds the same tree from `argv` and
  * runs only the instance with this output directory.
  */
+function bhiveEntryPoint(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'bhive.js');
+}
+
 function runInChildProcess(instance: TaskInstance, argv: string[]): Promise<TaskOutcome> {
-  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'bhive.js');
-  const childArgs = [bin, '_run-instance', instance.outputDir, ...argv.filter((word) => word !== '--dry-run')];
+  const childArgs = [bhiveEntryPoint(), '_run-instance', instance.outputDir, ...argv.filter((word) => word !== '--dry-run')];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', (error) => reject(new TaskError(`could not start a worker process for ${instance.definition.name}: ${error.message}`)));
@@ -124,9 +162,6 @@ function runInChildProcess(instance: TaskInstance, argv: string[]): Promise<Task
     });
   });
 }
-
-/** Exit code of `bhive _run-instance` when another process had completed the output meanwhile. */
-const REUSED_EXIT_CODE = 3;
 
 /** `bhive _run-instance OUTPUT_DIR <run arguments>`: the worker side of `--workers`. */
 export async function runInstanceCommand(argv: string[]): Promise<number> {

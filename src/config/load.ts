@@ -11,7 +11,6 @@ import type {
   CandidateGroup,
   Cuts,
   DiscriminantSpec,
-  FlagGroup,
   KinematicSource,
   Reweighting,
 } from './types.js';
@@ -29,20 +28,37 @@ import {
   type ValidationContext,
   type YamlObject,
 } from './validate.js';
+import {
+  DEFAULT_WORKING_POINTS,
+  DISCRIMINANT_KEYS,
+  readDiscriminantStyle,
+  readEvaluationSection,
+  readFractionList,
+} from './evaluation-section.js';
+import { readLabelGroups, readLabelPriority } from './labels-section.js';
+import { readCandidateSource } from './candidates-section.js';
+import { readDerivedFeatures, readExpression, readNonFinite, readProcesses } from './expressions-section.js';
 
 const TOP_LEVEL_KEYS = [
   'name',
   'description',
+  'processor',
   'inputs',
   'tree',
   'kinematics',
   'cuts',
   'global_features',
+  'spectators',
+  'selection',
+  'derived_features',
+  'non_finite',
+  'processes',
   'candidates',
   'labels',
   'reweighting',
   'discriminants',
   'working_points',
+  'evaluation',
   'parameters',
 ] as const;
 
@@ -80,9 +96,9 @@ export function parseConfig(text: string, file: string): BhiveConfig {
 
   const candidates = readCandidates(ctx, requireKey(ctx, '', root, 'candidates'));
   const labels = readObject(ctx, 'labels', requireKey(ctx, '', root, 'labels'));
-  checkKeys(ctx, 'labels', labels, ['classes', 'drop']);
-  const classes = readFlagGroups(ctx, 'labels.classes', requireKey(ctx, 'labels', labels, 'classes'));
-  const drop = labels.drop === undefined ? [] : readFlagGroups(ctx, 'labels.drop', labels.drop);
+  checkKeys(ctx, 'labels', labels, ['classes', 'drop', 'priority']);
+  const classes = readLabelGroups(ctx, 'labels.classes', requireKey(ctx, 'labels', labels, 'classes'));
+  const drop = labels.drop === undefined ? [] : readLabelGroups(ctx, 'labels.drop', labels.drop);
   const classNames = classes.map((c) => c.name);
 
   const config: BhiveConfig = {
@@ -99,9 +115,17 @@ export function parseConfig(text: string, file: string): BhiveConfig {
     drop,
     reweighting: readReweighting(ctx, requireKey(ctx, '', root, 'reweighting'), classNames),
     discriminants: root.discriminants === undefined ? [] : readDiscriminants(ctx, root.discriminants, classNames),
-    workingPoints: root.working_points === undefined ? [0.1, 0.01, 0.001] : readWorkingPoints(ctx, root.working_points),
+    workingPoints: root.working_points === undefined ? [...DEFAULT_WORKING_POINTS] : readWorkingPoints(ctx, root.working_points),
     parameters: root.parameters === undefined ? {} : readParameters(ctx, root.parameters),
   };
+  if (root.processor !== undefined) config.processor = readString(ctx, 'processor', root.processor);
+  if (root.spectators !== undefined) config.spectators = readStringList(ctx, 'spectators', root.spectators);
+  if (root.derived_features !== undefined) config.derivedFeatures = readDerivedFeatures(ctx, root.derived_features);
+  if (root.selection !== undefined) config.selection = readExpression(ctx, 'selection', root.selection);
+  if (root.processes !== undefined) config.processes = readProcesses(ctx, root.processes);
+  if (root.non_finite !== undefined) config.nonFinite = readNonFinite(ctx, root.non_finite, ['global', ...candidates.map((g) => g.name)]);
+  if (labels.priority !== undefined) config.labelPriority = readLabelPriority(ctx, labels.priority, classNames);
+  if (root.evaluation !== undefined) config.evaluation = readEvaluationSection(ctx, root.evaluation);
   return config;
 }
 
@@ -121,20 +145,24 @@ function readInputs(ctx: ValidationContext, value: unknown, configDir: string): 
 
 function readKinematicSource(ctx: ValidationContext, key: string, value: unknown): KinematicSource {
   const object = readObject(ctx, key, value);
-  checkKeys(ctx, key, object, ['branch', 'log10']);
-  return {
+  checkKeys(ctx, key, object, ['branch', 'log10', 'scale']);
+  const source: KinematicSource = {
     branch: readString(ctx, `${key}.branch`, requireKey(ctx, key, object, 'branch')),
     log10: object.log10 === undefined ? false : readBoolean(ctx, `${key}.log10`, object.log10),
   };
+  if (object.scale !== undefined) source.scale = readNumber(ctx, `${key}.scale`, object.scale);
+  return source;
 }
 
 function readKinematics(ctx: ValidationContext, value: unknown): BhiveConfig['kinematics'] {
   const object = readObject(ctx, 'kinematics', value);
-  checkKeys(ctx, 'kinematics', object, ['pt', 'eta']);
-  return {
+  checkKeys(ctx, 'kinematics', object, ['pt', 'eta', 'phi']);
+  const kinematics: BhiveConfig['kinematics'] = {
     pt: readKinematicSource(ctx, 'kinematics.pt', requireKey(ctx, 'kinematics', object, 'pt')),
     eta: readKinematicSource(ctx, 'kinematics.eta', requireKey(ctx, 'kinematics', object, 'eta')),
   };
+  if (object.phi !== undefined) kinematics.phi = readKinematicSource(ctx, 'kinematics.phi', object.phi);
+  return kinematics;
 }
 
 function readCuts(ctx: ValidationContext, value: unknown): Cuts {
@@ -156,31 +184,22 @@ function readCandidates(ctx: ValidationContext, value: unknown): CandidateGroup[
   return value.map((item, i) => {
     const key = `candidates[${i}]`;
     const object = readObject(ctx, key, item);
-    checkKeys(ctx, key, object, ['name', 'counter', 'max_candidates', 'pad_value', 'features']);
+    checkKeys(ctx, key, object, ['name', 'counter', 'match', 'link', 'sort_by', 'max_candidates', 'pad_value', 'features']);
     const name = readString(ctx, `${key}.name`, requireKey(ctx, key, object, 'name'));
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) invalid(ctx, `${key}.name`, `'${name}' must start with a letter and contain only letters, digits and '_', because it names arrays in the dataset files`);
     if (names.has(name) || ['global', 'label', 'weight', 'pt', 'eta'].includes(name)) {
       invalid(ctx, `${key}.name`, `'${name}' is already used; candidate group names must be unique and differ from global, label, weight, pt and eta`);
     }
     names.add(name);
+    const features = readStringList(ctx, `${key}.features`, requireKey(ctx, key, object, 'features'));
     return {
       name,
-      counter: readString(ctx, `${key}.counter`, requireKey(ctx, key, object, 'counter')),
+      ...readCandidateSource(ctx, key, object, features),
       maxCandidates: readPositiveInteger(ctx, `${key}.max_candidates`, requireKey(ctx, key, object, 'max_candidates')),
       padValue: object.pad_value === undefined ? 0 : readNumber(ctx, `${key}.pad_value`, object.pad_value),
-      features: readStringList(ctx, `${key}.features`, requireKey(ctx, key, object, 'features')),
+      features,
     };
   });
-}
-
-function readFlagGroups(ctx: ValidationContext, key: string, value: unknown): FlagGroup[] {
-  const object = readObject(ctx, key, value);
-  const groups = Object.entries(object).map(([name, flags]) => {
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) invalid(ctx, `${key}.${name}`, `'${name}' must start with a letter and contain only letters, digits and '_'`);
-    return { name, flags: readStringList(ctx, `${key}.${name}`, flags) };
-  });
-  if (groups.length === 0) invalid(ctx, key, 'define at least one entry: a name followed by a list of flag branches');
-  return groups;
 }
 
 function checkClassName(ctx: ValidationContext, key: string, name: string, classNames: string[]): void {
@@ -191,11 +210,17 @@ function checkClassName(ctx: ValidationContext, key: string, name: string, class
 
 function readReweighting(ctx: ValidationContext, value: unknown, classNames: string[]): Reweighting {
   const object = readObject(ctx, 'reweighting', value);
-  checkKeys(ctx, 'reweighting', object, ['reference_class', 'pt_bins', 'eta_bins']);
-  const referenceClass = readString(ctx, 'reweighting.reference_class', requireKey(ctx, 'reweighting', object, 'reference_class'));
-  checkClassName(ctx, 'reweighting.reference_class', referenceClass, classNames);
+  checkKeys(ctx, 'reweighting', object, ['method', 'reference_class', 'pt_bins', 'eta_bins']);
+  const method = object.method === undefined ? 'reference' : readString(ctx, 'reweighting.method', object.method);
+  if (method !== 'reference' && method !== 'flat') invalid(ctx, 'reweighting.method', `expected 'reference' or 'flat', found '${method}'`);
+  let referenceClass: string | undefined;
+  if (method === 'reference' || object.reference_class !== undefined) {
+    referenceClass = readString(ctx, 'reweighting.reference_class', requireKey(ctx, 'reweighting', object, 'reference_class'));
+    checkClassName(ctx, 'reweighting.reference_class', referenceClass, classNames);
+  }
   return {
-    referenceClass,
+    ...(object.method !== undefined ? { method } : {}),
+    ...(referenceClass !== undefined ? { referenceClass } : {}),
     ptBins: readEdges(ctx, 'reweighting.pt_bins', requireKey(ctx, 'reweighting', object, 'pt_bins')),
     etaBins: readEdges(ctx, 'reweighting.eta_bins', requireKey(ctx, 'reweighting', object, 'eta_bins')),
   };
@@ -207,7 +232,7 @@ function readDiscriminants(ctx: ValidationContext, value: unknown, classNames: s
     const key = `discriminants.${name}`;
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) invalid(ctx, key, `'${name}' must start with a letter and contain only letters, digits and '_', because it names output files`);
     const spec = readObject(ctx, key, item);
-    checkKeys(ctx, key, spec, ['signal', 'background']);
+    checkKeys(ctx, key, spec, DISCRIMINANT_KEYS);
     const signal = readStringList(ctx, `${key}.signal`, requireKey(ctx, key, spec, 'signal'));
     const background = readStringList(ctx, `${key}.background`, requireKey(ctx, key, spec, 'background'));
     for (const c of signal) checkClassName(ctx, `${key}.signal`, c, classNames);
@@ -215,17 +240,12 @@ function readDiscriminants(ctx: ValidationContext, value: unknown, classNames: s
       checkClassName(ctx, `${key}.background`, c, classNames);
       if (signal.includes(c)) invalid(ctx, `${key}.background`, `class '${c}' is both signal and background`);
     }
-    return { name, signal, background };
+    return { name, signal, background, ...readDiscriminantStyle(ctx, key, spec, background) };
   });
 }
 
 function readWorkingPoints(ctx: ValidationContext, value: unknown): number[] {
-  if (!Array.isArray(value) || value.length === 0) invalid(ctx, 'working_points', 'expected a list of mistag rates between 0 and 1, such as [0.1, 0.01, 0.001]');
-  return value.map((item, i) => {
-    const rate = readNumber(ctx, `working_points[${i}]`, item);
-    if (!(rate > 0 && rate < 1)) invalid(ctx, `working_points[${i}]`, `a mistag rate must lie strictly between 0 and 1, found ${rate}`);
-    return rate;
-  });
+  return readFractionList(ctx, 'working_points', value, 'mistag rates', '[0.1, 0.01, 0.001]');
 }
 
 function readParameters(ctx: ValidationContext, value: unknown): Record<string, string | number | boolean> {

@@ -25,6 +25,10 @@ export function encodeChunk(arrays: JetArrays, layout: JetLayout, file: string, 
     const shape = [n, group.maxCandidates, group.features.length];
     members.push([group.name, { dtype: '<f4', shape, data: arrays.groups[group.name] }]);
   }
+  const spectators = layout.spectators ?? [];
+  if (spectators.length > 0 && arrays.spectators) {
+    members.push(['spectators', { dtype: '<f4', shape: [n, spectators.length], data: arrays.spectators }]);
+  }
   members.push(
     ['label', { dtype: '<i4', shape: [n], data: arrays.label }],
     ['weight', { dtype: '<f4', shape: [n], data: arrays.weight }],
@@ -61,11 +65,13 @@ export function decodeChunk(bytes: Uint8Array, layout: JetLayout, numJets: numbe
   for (const group of layout.groups) {
     groups[group.name] = take(group.name, '<f4', [numJets, group.maxCandidates, group.features.length]).data as Float32Array;
   }
+  const numSpectators = layout.spectators?.length ?? 0;
   // take() checked each dtype, so the casts below only narrow the union.
   return {
     numJets,
     global: take('global', '<f4', [numJets, layout.globalFeatures.length]).data as Float32Array,
     groups,
+    ...(numSpectators > 0 ? { spectators: take('spectators', '<f4', [numJets, numSpectators]).data as Float32Array } : {}),
     label: take('label', '<i4', [numJets]).data as Int32Array,
     weight: take('weight', '<f4', [numJets]).data as Float32Array,
     pt: take('pt', '<f4', [numJets]).data as Float32Array,

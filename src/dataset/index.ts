@@ -5,14 +5,14 @@
  * `JetArrays` and `DatasetManifest`.
  */
 
-export { constructDataset, chunkFileName, DEFAULT_CHUNK_SIZE } from './construct.js';
+export { constructDataset, chunkFileName, DEFAULT_CHUNK_SIZE, resolveProcessor } from './construct.js';
 export type { ConstructOptions, ConstructProgress } from './construct.js';
 export { loadDataset, readManifest } from './load.js';
 export { selectJets, splitJets, concatJets, findShapeProblems, RESERVED_ARRAY_NAMES } from './jet-arrays.js';
 export type { JetLayout } from './jet-arrays.js';
 export { encodeChunk, decodeChunk } from './chunk.js';
 export { createHistogram, fillClassHistograms, findBin, binIndex, checkEdges } from './histogram.js';
-export { computeBinWeights, computeClassWeights, assignJetWeights } from './reweighting.js';
+export { computeBinWeights, computeClassWeights, computeFlatWeights, assignJetWeights } from './reweighting.js';
 export { encodeNpy, decodeNpy, dtypeOf, shapeSize, NpyFormatError } from './npy.js';
 export type { NdArray, NpyDtype, NpyData } from './npy.js';
 export { encodeNpz, decodeNpz } from './npz.js';

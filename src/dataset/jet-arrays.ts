@@ -7,10 +7,12 @@ import type { GroupLayout, JetArrays } from './types.js';
 export interface JetLayout {
   globalFeatures: string[];
   groups: GroupLayout[];
+  /** Spectator names; undefined or empty for none. */
+  spectators?: string[];
 }
 
 /** Array names that the chunks use besides the candidate groups, so no group may take them. */
-export const RESERVED_ARRAY_NAMES = ['global', 'label', 'weight', 'pt', 'eta'];
+export const RESERVED_ARRAY_NAMES = ['global', 'label', 'weight', 'pt', 'eta', 'spectators'];
 
 /**
  * Returns a list of shape problems of `arrays` against `layout`, empty when all arrays
@@ -34,6 +36,8 @@ export function findShapeProblems(arrays: JetArrays, layout: JetLayout): string[
   for (const name of Object.keys(arrays.groups)) {
     if (!layout.groups.some((g) => g.name === name)) problems.push(`candidate group '${name}' is not in the layout`);
   }
+  const numSpectators = layout.spectators?.length ?? 0;
+  if (numSpectators > 0) expect('spectators', arrays.spectators?.length ?? 0, numSpectators, `, ${numSpectators}`);
   expect('label', arrays.label.length, 1, '');
   expect('weight', arrays.weight.length, 1, '');
   expect('pt', arrays.pt.length, 1, '');
@@ -67,10 +71,13 @@ export function selectJets(arrays: JetArrays, indices: Int32Array): JetArrays {
     groups[name] = gatherRowsOf(block, w, indices, new Float32Array(m * w));
   }
   const globalWidth = width(arrays.global.length);
+  const spectators = arrays.spectators;
+  const spectatorWidth = spectators ? width(spectators.length) : 0;
   return {
     numJets: m,
     global: gatherRowsOf(arrays.global, globalWidth, indices, new Float32Array(m * globalWidth)),
     groups,
+    ...(spectators ? { spectators: gatherRowsOf(spectators, spectatorWidth, indices, new Float32Array(m * spectatorWidth)) } : {}),
     label: gatherRowsOf(arrays.label, 1, indices, new Int32Array(m)),
     weight: gatherRowsOf(arrays.weight, 1, indices, new Float32Array(m)),
     pt: gatherRowsOf(arrays.pt, 1, indices, new Float32Array(m)),
@@ -94,10 +101,14 @@ export function concatJets(parts: JetArrays[], groupNames: string[]): JetArrays 
   for (const name of groupNames) {
     groups[name] = concatTyped(parts.map((p) => p.groups[name]), new Float32Array(total((p) => p.groups[name])));
   }
+  // Spectators are kept only when every part has them.
+  const spectatorParts = parts.map((p) => p.spectators).filter((s): s is Float32Array => s !== undefined);
+  const withSpectators = parts.length > 0 && spectatorParts.length === parts.length;
   return {
     numJets: parts.reduce((sum, p) => sum + p.numJets, 0),
     global: concatTyped(parts.map((p) => p.global), new Float32Array(total((p) => p.global))),
     groups,
+    ...(withSpectators ? { spectators: concatTyped(spectatorParts, new Float32Array(spectatorParts.reduce((n, s) => n + s.length, 0))) } : {}),
     label: concatTyped(parts.map((p) => p.label), new Int32Array(total((p) => p.label))),
     weight: concatTyped(parts.map((p) => p.weight), new Float32Array(total((p) => p.weight))),
     pt: concatTyped(parts.map((p) => p.pt), new Float32Array(total((p) => p.pt))),

@@ -2,7 +2,8 @@
  * The predictions file written by inference, `predictions.npz`:
  * `probabilities` float32 [jets, classes], `label` int32 [jets] (-1 where unknown),
  * `weight`, `pt` (GeV) and `eta` float32 [jets], and `classes.json`-style class names
- * kept beside it in `predictions.json`.
+ * kept beside it in `predictions.json`. `predictionColumns` gives the same content as one
+ * column per jet quantity, the layout of the `predictions` TTree.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
@@ -72,4 +73,40 @@ export async function readPredictions(file: string, classes: string[]): Promise<
     throw new InputError(`predictions file ${file}: 'label' must be int32 [${numJets}]`, { file });
   }
   return { classes, probabilities: probabilities.data, label: label.data, weight: float('weight'), pt: float('pt'), eta: float('eta') };
+}
+
+/** One per-jet column of the predictions, [jets]. */
+export interface PredictionColumn {
+  name: string;
+  values: Float32Array | Int32Array;
+}
+
+/**
+ * Splits predictions into per-jet columns: `pt` (GeV), `eta`, `weight`, `label`, then
+ * `prob_<class>` for every class and, when every jet has a known label, the one-hot truth
+ * `is<class>` (1 for the jet's class, 0 otherwise). Unlabelled jets (label -1, as in
+ * collision data) get no `is<class>` columns.
+ */
+export function predictionColumns(predictions: Predictions): PredictionColumn[] {
+  const numJets = predictions.label.length;
+  const numClasses = predictions.classes.length;
+  const columns: PredictionColumn[] = [
+    { name: 'pt', values: predictions.pt },
+    { name: 'eta', values: predictions.eta },
+    { name: 'weight', values: predictions.weight },
+    { name: 'label', values: predictions.label },
+  ];
+  predictions.classes.forEach((name, k) => {
+    const values = new Float32Array(numJets);
+    for (let i = 0; i < numJets; i++) values[i] = predictions.probabilities[i * numClasses + k];
+    columns.push({ name: `prob_${name}`, values });
+  });
+  if (predictions.label.every((label) => label >= 0)) {
+    predictions.classes.forEach((name, k) => {
+      const values = new Int32Array(numJets);
+      for (let i = 0; i < numJets; i++) values[i] = predictions.label[i] === k ? 1 : 0;
+      columns.push({ name: `is${name}`, values });
+    });
+  }
+  return columns;
 }

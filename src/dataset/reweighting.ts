@@ -1,6 +1,6 @@
 /**
- * Per-jet sampling weights that give every class the (pT, η) shape of a reference class,
- * following b-hive's reference-flavour method.
+ * Per-jet sampling weights in (pT, η) bins: the reference-flavour method of b-hive gives
+ * every class the shape of a reference class; the flat method makes every class uniform.
  */
 
 import { binIndex } from './histogram.js';
@@ -46,6 +46,21 @@ export function computeClassWeights(histograms: Record<string, Histogram2D>, ref
     throw new RangeError(`reference class '${referenceClass}' has no histogram; classes: ${Object.keys(histograms).join(', ')}`);
   }
   return Object.fromEntries(Object.entries(histograms).map(([name, h]) => [name, computeBinWeights(h, reference)]));
+}
+
+/**
+ * Computes flat bin weights for every class, keyed by class name: w(i) = min H / H(i) over
+ * the bins where the class has jets, so each filled bin gets the same weighted count and
+ * the largest weight is 1. Bins without jets of the class get 1, as no jet uses them.
+ */
+export function computeFlatWeights(histograms: Record<string, Histogram2D>): Record<string, number[]> {
+  return Object.fromEntries(
+    Object.entries(histograms).map(([name, histogram]) => {
+      let minFilled = Infinity;
+      for (const count of histogram.counts) if (count > 0 && count < minFilled) minFilled = count;
+      return [name, histogram.counts.map((count) => (count > 0 ? minFilled / count : 1))];
+    }),
+  );
 }
 
 /**

@@ -8,6 +8,7 @@
  * - `weight`  float32 [jets], the sampling weight in [0, 1]
  * - `pt`      float32 [jets], jet pT in GeV
  * - `eta`     float32 [jets]
+ * - `spectators` float32 [jets, spectators], only when the manifest lists spectators
  */
 
 /** Jets as columns: flat typed arrays in row-major order, one row per jet. */
@@ -16,6 +17,8 @@ export interface JetArrays {
   global: Float32Array;
   /** Candidate arrays keyed by group name, each [jets, maxCandidates, features]. */
   groups: Record<string, Float32Array>;
+  /** Spectator values [jets, spectators], kept for comparisons and never a model input; absent without spectators. */
+  spectators?: Float32Array;
   label: Int32Array;
   weight: Float32Array;
   pt: Float32Array;
@@ -45,6 +48,12 @@ export interface InputFileRecord {
   numSelected: number;
 }
 
+export interface SkippedFileRecord {
+  path: string;
+  /** The error message that made the file unreadable. */
+  reason: string;
+}
+
 export interface ChunkRecord {
   file: string;
   numJets: number;
@@ -56,15 +65,27 @@ export interface DatasetManifest {
   classes: string[];
   globalFeatures: string[];
   groups: GroupLayout[];
+  /** Names of the columns of the `spectators` array; absent when the dataset has none. */
+  spectators?: string[];
+  /** Processor that read the input files, such as 'per_jet' or 'nanoaod'. */
+  processor?: string;
   numJets: number;
   /** Jets per class after cuts and labelling. */
   classCounts: Record<string, number>;
   /** Jets removed, keyed by reason (a drop category, 'no_class', or a failed cut). */
   dropped: Record<string, number>;
   inputs: InputFileRecord[];
+  /** Jets per physics process, with its files and sampling weight; absent when the config has no processes. */
+  processes?: Record<string, { weight: number; files: string[]; numJets: number }>;
+  /** What each NaN/infinity policy did, keyed by 'global' or a candidate group; absent without policies. */
+  nonFinite?: Record<string, { action: 'drop' | 'replace'; jetsDropped: number; valuesReplaced: number }>;
+  /** Input files skipped with `onBadFile: 'skip'`, with the reason; absent unless skipping was enabled. */
+  skippedFiles?: SkippedFileRecord[];
   chunks: ChunkRecord[];
   /** (pT, η) histogram per class, keyed by class name. */
   histograms: Record<string, Histogram2D>;
+  /** How `binWeights` were computed; absent in datasets written before the flat method existed. */
+  reweightingMethod?: 'reference' | 'flat';
   /** Sampling weight of each (pT, η) bin per class, row-major like `histograms`; absent without labels. */
   binWeights?: Record<string, number[]>;
   seed: number;

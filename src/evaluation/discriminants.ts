@@ -1,17 +1,33 @@
 /**
- * Discriminants in the CMS style: the summed probabilities of the signal classes over
- * the summed probabilities of signal plus background classes, for example
- * BvsL = P(b+bb+lepb) / P(b+bb+lepb+uds+g). Only jets whose true class is a signal or a
- * background class of a discriminant enter its ROC curve and working points.
+ * Discriminants from class probabilities, in two styles. The CMS style ('ratio') is the
+ * summed probabilities of the signal classes over those of signal plus background
+ * classes, for example BvsL = P(b+bb+lepb) / P(b+bb+lepb+uds+g). The ATLAS style
+ * ('log_likelihood_ratio') is D = ln((P(signal) + ε) / (Σ_k f_k P(k) + ε)) over the
+ * background classes k with fractions f_k, as in DL1r's D_b = ln(p_b / (f_c p_c + (1 - f_c) p_u)).
+ * Only jets whose true class is a signal or a background class of a discriminant enter
+ * its ROC curve and working points.
  */
-import type { DiscriminantSpec } from '../config/types.js';
+import type { DiscriminantKind, DiscriminantSpec } from '../config/types.js';
 import { ConfigError, InputError, didYouMean } from '../errors.js';
 
-/** A discriminant with its class names turned into class indices. */
-export interface ResolvedDiscriminant {
+/**
+ * Added to numerator and denominator of the log-likelihood ratio so that a probability of
+ * exactly 0 gives a large finite score instead of an infinity.
+ */
+export const LOG_LIKELIHOOD_EPSILON = 1e-10;
+
+/** The names that describe a discriminant in plots and tables. */
+export interface DiscriminantClasses {
   name: string;
   signal: readonly string[];
   background: readonly string[];
+}
+
+/** A discriminant with its class names turned into class indices. */
+export interface ResolvedDiscriminant extends DiscriminantClasses {
+  kind: DiscriminantKind;
+  /** For 'log_likelihood_ratio': fraction per background class, in the order of `background`. */
+  backgroundFractions?: Float64Array;
   /** Indices into the class list of the signal classes. */
   signalClasses: Int32Array;
   /** Indices into the class list of the background classes. */
@@ -72,17 +88,62 @@ export function resolveDiscriminant(spec: DiscriminantSpec, classNames: readonly
     }
   }
 
-  return { name: spec.name, signal: [...spec.signal], background: [...spec.background], signalClasses, backgroundClasses };
+  const kind = spec.kind ?? 'ratio';
+  const resolved: ResolvedDiscriminant = {
+    name: spec.name,
+    signal: [...spec.signal],
+    background: [...spec.background],
+    kind,
+    signalClasses,
+    backgroundClasses,
+  };
+  if (kind === 'log_likelihood_ratio') {
+    resolved.backgroundFractions = resolveFractions(spec, configKey);
+  } else if (spec.backgroundFractions !== undefined) {
+    throw new ConfigError(
+      `discriminant '${spec.name}' has background fractions but type ${kind}; fractions apply only to log_likelihood_ratio`,
+      { configKey },
+    );
+  }
+  return resolved;
+}
+
+function resolveFractions(spec: DiscriminantSpec, configKey: string): Float64Array {
+  const count = spec.background.length;
+  if (spec.backgroundFractions === undefined) return new Float64Array(count).fill(1 / count);
+  const fractions = Float64Array.from(spec.backgroundFractions);
+  const key = `${configKey}.background_fractions`;
+  if (fractions.length !== count) {
+    throw new ConfigError(
+      `discriminant '${spec.name}' has ${fractions.length} background fractions for ${count} background classes (${spec.background.join(', ')})`,
+      { configKey: key },
+    );
+  }
+  let sum = 0;
+  for (const fraction of fractions) {
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new ConfigError(`discriminant '${spec.name}' has background fraction ${fraction}; fractions must lie in [0, 1]`, { configKey: key });
+    }
+    sum += fraction;
+  }
+  if (Math.abs(sum - 1) > 1e-6) {
+    throw new ConfigError(`discriminant '${spec.name}' has background fractions summing to ${sum}; they must sum to 1`, { configKey: key });
+  }
+  return fractions;
 }
 
 /**
  * Computes one discriminant for every jet.
  *
- * `probabilities` is float32 [jets, classes], row-major. The score is
- * P(signal) / (P(signal) + P(background)), summed in double precision. A jet whose signal
- * and background sums are both 0 gets score 0, so it ranks with the least signal-like
- * jets and is never tagged at a threshold of 0 or above. `numZeroDenominator` counts
- * such jets. Returns float64 [jets]. Throws an InputError when a sum is NaN or negative.
+ * `probabilities` is float32 [jets, classes], row-major; sums are taken in double
+ * precision. For 'ratio' the score is P(signal) / (P(signal) + P(background)), in [0, 1].
+ * A jet whose signal and background sums are both 0 gets score 0, so it ranks with the
+ * least signal-like jets and is never tagged at a threshold of 0 or above. For
+ * 'log_likelihood_ratio' the score is ln((P(signal) + ε) / (Σ_k f_k P(k) + ε)) with
+ * ε = LOG_LIKELIHOOD_EPSILON, finite (|score| ≤ 23.1 for probabilities up to 1), and
+ * 0 when all of them are 0. `numZeroDenominator` counts the jets whose signal and
+ * background probabilities are all 0. Returns float64 [jets]. Throws an InputError when
+ * a sum is NaN or negative.
  */
 export function computeDiscriminant(
   probabilities: Float32Array,
@@ -94,6 +155,7 @@ export function computeDiscriminant(
       `probabilities have ${probabilities.length} values, which is not a multiple of ${numClasses} classes`,
     );
   }
+  if (discriminant.kind === 'log_likelihood_ratio') return computeLogLikelihoodRatio(probabilities, numClasses, discriminant);
   const numJets = probabilities.length / numClasses;
   const scores = new Float64Array(numJets);
   const { signalClasses, backgroundClasses } = discriminant;
@@ -121,6 +183,40 @@ export function computeDiscriminant(
   return { scores, numZeroDenominator };
 }
 
+function computeLogLikelihoodRatio(
+  probabilities: Float32Array,
+  numClasses: number,
+  discriminant: ResolvedDiscriminant,
+): { scores: Float64Array; numZeroDenominator: number } {
+  const numJets = probabilities.length / numClasses;
+  const scores = new Float64Array(numJets);
+  const { signalClasses, backgroundClasses } = discriminant;
+  const fractions = discriminant.backgroundFractions ?? new Float64Array(backgroundClasses.length).fill(1 / backgroundClasses.length);
+  let numZeroDenominator = 0;
+
+  for (let jet = 0; jet < numJets; jet++) {
+    const row = jet * numClasses;
+    let signal = 0;
+    for (let k = 0; k < signalClasses.length; k++) signal += probabilities[row + signalClasses[k]];
+    let background = 0;
+    let anyBackground = 0;
+    for (let k = 0; k < backgroundClasses.length; k++) {
+      const probability = probabilities[row + backgroundClasses[k]];
+      background += fractions[k] * probability;
+      anyBackground += probability;
+    }
+    if (!(signal >= 0 && background >= 0 && anyBackground >= 0)) {
+      throw new InputError(
+        `jet ${jet} has signal probability ${signal} and weighted background probability ${background} ` +
+          `for discriminant '${discriminant.name}'; probabilities must be finite and not negative`,
+      );
+    }
+    if (signal === 0 && anyBackground === 0) numZeroDenominator++;
+    scores[jet] = Math.log((signal + LOG_LIKELIHOOD_EPSILON) / (background + LOG_LIKELIHOOD_EPSILON));
+  }
+  return { scores, numZeroDenominator };
+}
+
 /**
  * Picks the jets of a discriminant's signal and background classes.
  *
@@ -132,7 +228,7 @@ export function computeDiscriminant(
 export function selectDiscriminantJets(
   labels: Int32Array,
   numClasses: number,
-  discriminant: ResolvedDiscriminant,
+  discriminant: Pick<ResolvedDiscriminant, 'signalClasses' | 'backgroundClasses'>,
 ): { signalJets: Int32Array; backgroundJets: Int32Array } {
   // role per class: 1 signal, 2 background, 0 neither
   const role = new Uint8Array(numClasses);

@@ -2,9 +2,10 @@
 import path from 'node:path';
 import type { DiscriminantSpec } from '../config/types.js';
 import { ConfigError } from '../errors.js';
-import { decadeFloor, writeFileAtomic, writePlot, type LineSeries } from '../plotting/index.js';
+import { decadeFloor, writeFileAtomic, writePlot, type BandSeries, type LineSeries } from '../plotting/index.js';
 import { formatCsv } from './csv.js';
-import type { ResolvedDiscriminant } from './discriminants.js';
+import type { RocBand } from './bootstrap.js';
+import type { DiscriminantClasses } from './discriminants.js';
 import { fileSafeName, legendLabel, scoreDiscriminants, type EvaluationInput } from './evaluation-input.js';
 import { computeRoc, downsampleRoc, DEFAULT_MAX_ROC_POINTS, type RocCurve } from './roc.js';
 
@@ -13,9 +14,11 @@ export interface RocResult {
   name: string;
   /** Legend text without the AUC, such as "DeepJet BvsL". */
   label: string;
-  discriminant: ResolvedDiscriminant;
+  discriminant: DiscriminantClasses;
   /** Full curve; its AUC, jet counts and weight sums come from every jet. */
   curve: RocCurve;
+  /** Bootstrap band, drawn around the curve and written as roc_band_<name>.csv when present. */
+  band?: RocBand;
   /** Jets among signal and background whose discriminant had a zero denominator (scored 0). */
   numZeroDenominator: number;
 }
@@ -54,10 +57,11 @@ export function computeRocs(input: EvaluationInput, discriminants: readonly Disc
 /**
  * Writes, into the existing directory `outputDir`, per discriminant `roc_<name>.csv`
  * (threshold, signal_efficiency, background_efficiency of the down-sampled curve) and
- * `roc_<name>.svg`/`.png`, plus `roc_all.svg`/`.png` with every curve. Each file is
- * written atomically. Plots show signal efficiency on x (0 to 1) and the mistag rate on a
- * log y axis from 1 down to the decade at or below min(1e-3, 1 / background jets).
- * Returns the written paths.
+ * `roc_<name>.svg`/`.png`/`.json`, plus `roc_all.svg`/`.png`/`.json` with every curve.
+ * A result with a bootstrap band also gets `roc_band_<name>.csv` and the band drawn
+ * around its curve. Each file is written atomically. Plots show signal efficiency on x
+ * (0 to 1) and the mistag rate on a log y axis from 1 down to the decade at or below
+ * min(1e-3, 1 / background jets). Returns the written paths.
  */
 export function writeRocPlots(outputDir: string, rocs: readonly RocResult[], options: RocPlotOptions = {}): string[] {
   const maxPoints = options.maxPoints ?? DEFAULT_MAX_ROC_POINTS;
@@ -87,6 +91,26 @@ export function writeRocPlots(outputDir: string, rocs: readonly RocResult[], opt
       y: points.backgroundEfficiency,
     };
     allSeries.push(series);
+    const bands: BandSeries[] = [];
+    if (roc.band !== undefined) {
+      const bandPath = path.join(outputDir, `roc_band_${fileSafeName(roc.name)}.csv`);
+      writeFileAtomic(
+        bandPath,
+        formatCsv([
+          { header: 'signal_efficiency', values: roc.band.signalEfficiency },
+          { header: 'mistag_p16', values: roc.band.mistagLow },
+          { header: 'mistag_median', values: roc.band.mistagMedian },
+          { header: 'mistag_p84', values: roc.band.mistagHigh },
+        ]),
+      );
+      written.push(bandPath);
+      bands.push({
+        label: `bootstrap 68% band (${roc.band.replicas} replicas)`,
+        x: roc.band.signalEfficiency,
+        low: roc.band.mistagLow,
+        high: roc.band.mistagHigh,
+      });
+    }
     const files = writePlot(
       base,
       {
@@ -94,11 +118,12 @@ export function writeRocPlots(outputDir: string, rocs: readonly RocResult[], opt
         xAxis: { title: `${roc.discriminant.signal.join('+')} jet efficiency`, min: 0, max: 1 },
         yAxis: { title: `${roc.discriminant.background.join('+')} mistag rate`, scale: 'log', min: logAxisMinimum([roc]), max: 1 },
         series: [series],
+        bands,
         legend: 'upper-left',
       },
       plotOptions,
     );
-    written.push(files.svgPath, files.pngPath);
+    written.push(files.svgPath, files.pngPath, files.dataPath);
   });
 
   if (rocs.length > 0) {
@@ -113,7 +138,7 @@ export function writeRocPlots(outputDir: string, rocs: readonly RocResult[], opt
       },
       plotOptions,
     );
-    written.push(files.svgPath, files.pngPath);
+    written.push(files.svgPath, files.pngPath, files.dataPath);
   }
   return written;
 }

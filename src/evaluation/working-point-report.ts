@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { DiscriminantSpec } from '../config/types.js';
 import { decadeFloor, writeFileAtomic, writePlot } from '../plotting/index.js';
 import { formatCsv } from './csv.js';
-import type { ResolvedDiscriminant } from './discriminants.js';
+import type { DiscriminantClasses } from './discriminants.js';
 import { fileSafeName, legendLabel, scoreDiscriminants, type EvaluationInput } from './evaluation-input.js';
 import { computeRoc, downsampleRoc, DEFAULT_MAX_ROC_POINTS, type RocPoints } from './roc.js';
 import { findWorkingPoints, type WorkingPoint } from './working-points.js';
@@ -13,7 +13,7 @@ export interface WorkingPointResult {
   name: string;
   /** Legend text, such as "DeepJet BvsL". */
   label: string;
-  discriminant: ResolvedDiscriminant;
+  discriminant: DiscriminantClasses;
   /** One per target mistag rate, in the order given. */
   workingPoints: WorkingPoint[];
   /** Down-sampled efficiencies against threshold, for the plot. */
@@ -64,7 +64,7 @@ export function computeWorkingPoints(
 
 /**
  * Writes `working_points.csv` (one row per discriminant and target) and, per
- * discriminant, `working_points_<name>.svg`/`.png`: mistag rate and signal efficiency
+ * discriminant, `working_points_<name>.svg`/`.png`/`.json`: mistag rate and signal efficiency
  * against threshold on a log y axis, with the working points marked. Files are written
  * atomically into the existing directory `outputDir`. Returns the written paths.
  */
@@ -100,7 +100,7 @@ export function writeWorkingPoints(
       path.join(outputDir, `working_points_${fileSafeName(result.name)}`),
       {
         title: `Working points: ${result.label}`,
-        xAxis: { title: `threshold on ${result.name} (tagged: score > threshold)`, min: 0, max: 1 },
+        xAxis: { title: `threshold on ${result.name} (tagged: score > threshold)`, ...thresholdRange(result.curve.thresholds) },
         yAxis: { title: 'efficiency', scale: 'log', min: decadeFloor(smallest), max: 1 },
         series: [
           {
@@ -128,9 +128,20 @@ export function writeWorkingPoints(
       },
       { pngWidth: options.pngWidth ?? 1280 },
     );
-    written.push(files.svgPath, files.pngPath);
+    written.push(files.svgPath, files.pngPath, files.dataPath);
   }
   return written;
+}
+
+/**
+ * Returns the x range of a working-point plot: 0 to 1 when every finite threshold lies
+ * there (probability ratios), else the data range (log-likelihood ratios, stored scores).
+ */
+function thresholdRange(thresholds: Float64Array): { min?: number; max?: number } {
+  for (const value of thresholds) {
+    if (Number.isFinite(value) && (value < 0 || value > 1)) return {};
+  }
+  return { min: 0, max: 1 };
 }
 
 /** Formats a fraction as a percentage with up to 6 significant digits: 0.001 gives "0.1%". */

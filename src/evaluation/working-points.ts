@@ -5,6 +5,7 @@
  * the ROC curves.
  */
 import { ConfigError, InputError } from '../errors.js';
+import { passFractionAbove } from './binomial.js';
 import { sortScores } from './sorted-scores.js';
 
 /** Relative tolerance when comparing an achieved mistag rate with its target, for rounding in the weight sums. */
@@ -99,7 +100,7 @@ export function findWorkingPoints(
       if (passedAbove[k] <= limit && passedAbove[k] > passedAbove[best]) best = k;
     }
     const threshold = thresholds[best];
-    const efficiency = signalEfficiencyAbove(signalScores, options.signalWeights, threshold, name);
+    const efficiency = passFractionAbove(signalScores, options.signalWeights, threshold, `signal jets of ${name}`);
     const numBackground = background.scores.length;
     const belowBackgroundResolution = target < 1 / numBackground;
 
@@ -143,32 +144,4 @@ function distinctThresholds(scores: Float64Array, weights: Float64Array): { thre
   passedAbove[count] = cumulative;
   count++;
   return { thresholds: thresholds.slice(0, count), passedAbove: passedAbove.slice(0, count) };
-}
-
-function signalEfficiencyAbove(
-  scores: ArrayLike<number>,
-  weights: ArrayLike<number> | undefined,
-  threshold: number,
-  name: string,
-): { value: number; uncertainty: number } {
-  let passed = 0;
-  let total = 0;
-  let squaredPassed = 0;
-  let squaredFailed = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const weight = weights === undefined ? 1 : weights[i];
-    total += weight;
-    if (scores[i] > threshold) {
-      passed += weight;
-      squaredPassed += weight * weight;
-    } else {
-      squaredFailed += weight * weight;
-    }
-  }
-  if (!(total > 0)) {
-    throw new InputError(`${name}: the signal weights sum to ${total}; the sum must be positive`);
-  }
-  const value = passed / total;
-  const variance = ((1 - value) ** 2 * squaredPassed + value ** 2 * squaredFailed) / (total * total);
-  return { value, uncertainty: Math.sqrt(variance) };
 }

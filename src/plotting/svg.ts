@@ -4,16 +4,10 @@
  * title and optional markers. Text uses the DejaVu Sans family.
  */
 import { UnsupportedError } from '../errors.js';
-import {
-  formatDecade,
-  formatLinearTick,
-  linearTicks,
-  logDomain,
-  logTicks,
-  niceLinearDomain,
-  niceStep,
-} from './ticks.js';
-import type { AxisSpec, LegendPosition, LinePlotSpec, LineSeries } from './types.js';
+import { makeScale, type Scale } from './scale.js';
+import { renderBand, renderErrorBars } from './svg-marks.js';
+import { formatDecade, formatLinearTick, linearTicks, logTicks, niceStep } from './ticks.js';
+import type { BandSeries, LegendPosition, LinePlotSpec, LineSeries } from './types.js';
 
 /** Colours given to series without one, in order (the matplotlib "tab10" palette). */
 export const SERIES_COLORS: readonly string[] = [
@@ -30,8 +24,6 @@ const LEGEND_FONT_SIZE = 13;
 const POINT_LABEL_FONT_SIZE = 11;
 // average advance width of DejaVu Sans glyphs, in font sizes, used to size the legend box
 const CHARACTER_WIDTH = 0.58;
-// pixel coordinates are clamped to this range so that far-off points stay finite and small
-const COORDINATE_LIMIT = 1e5;
 
 /** Escapes the five XML special characters for text content and attribute values. */
 export function escapeXml(text: string): string {
@@ -41,14 +33,6 @@ export function escapeXml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
-}
-
-interface Scale {
-  min: number;
-  max: number;
-  log: boolean;
-  /** Pixel position of a value, or NaN when it cannot be drawn (non-finite, or ≤ 0 on a log axis). */
-  toPixel(value: number): number;
 }
 
 interface Box {
@@ -82,8 +66,9 @@ export function renderLinePlot(spec: LinePlotSpec): string {
     right: width - 24,
     bottom: height - 62,
   };
-  const xScale = makeScale(spec.xAxis, spec.series, 'x', box.left, box.right);
-  const yScale = makeScale(spec.yAxis, spec.series, 'y', box.bottom, box.top);
+  const bands = spec.bands ?? [];
+  const xScale = makeScale(spec.xAxis, spec.series, bands, 'x', box.left, box.right);
+  const yScale = makeScale(spec.yAxis, spec.series, bands, 'y', box.bottom, box.top);
 
   const parts: string[] = [];
   parts.push(
@@ -97,6 +82,8 @@ export function renderLinePlot(spec: LinePlotSpec): string {
   );
   parts.push(...renderAxes(spec, xScale, yScale, box));
   parts.push('<g clip-path="url(#plot-area)">');
+  bands.forEach((band, index) => parts.push(...renderBand(band, bandColor(band, index), xScale, yScale)));
+  spec.series.forEach((series, index) => parts.push(...renderErrorBars(series, seriesColor(series, index), xScale, yScale)));
   spec.series.forEach((series, index) => parts.push(...renderLine(series, seriesColor(series, index), xScale, yScale)));
   parts.push('</g>');
   // markers are not clipped, so that a marker on the frame shows whole
@@ -105,7 +92,7 @@ export function renderLinePlot(spec: LinePlotSpec): string {
     `<rect x="${n(box.left)}" y="${n(box.top)}" width="${n(box.right - box.left)}" height="${n(box.bottom - box.top)}" ` +
       'fill="none" stroke="black" stroke-width="1"/>',
   );
-  parts.push(...renderLegend(spec.series, spec.legend ?? 'upper-right', box));
+  parts.push(...renderLegend(spec.series, bands, spec.legend ?? 'upper-right', box));
   if (spec.title) {
     parts.push(
       `<text x="${n((box.left + box.right) / 2)}" y="28" font-size="${TITLE_FONT_SIZE}" font-weight="bold" ` +
@@ -120,47 +107,8 @@ function seriesColor(series: LineSeries, index: number): string {
   return series.color ?? SERIES_COLORS[index % SERIES_COLORS.length];
 }
 
-function makeScale(axis: AxisSpec, series: readonly LineSeries[], axisName: 'x' | 'y', from: number, to: number): Scale {
-  const log = axis.scale === 'log';
-  let dataMin = Infinity;
-  let dataMax = -Infinity;
-  for (const s of series) {
-    const values = axisName === 'x' ? s.x : s.y;
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      if (!Number.isFinite(value) || (log && value <= 0)) continue;
-      if (value < dataMin) dataMin = value;
-      if (value > dataMax) dataMax = value;
-    }
-  }
-  if (dataMin > dataMax) {
-    dataMin = log ? 0.1 : 0;
-    dataMax = 1;
-  }
-
-  let min: number;
-  let max: number;
-  if (log) {
-    const [low, high] = logDomain(axis.min ?? dataMin, axis.max ?? dataMax);
-    min = axis.min ?? low;
-    max = axis.max ?? high;
-  } else {
-    const [low, high] = niceLinearDomain(axis.min ?? dataMin, axis.max ?? dataMax);
-    min = axis.min ?? low;
-    max = axis.max ?? high;
-  }
-  if (!(max > min) || (log && !(min > 0))) {
-    throw new RangeError(`axis '${axis.title}' has range ${min} to ${max}; it must be increasing${log ? ' and positive' : ''}`);
-  }
-
-  const offset = log ? Math.log10(min) : min;
-  const span = log ? Math.log10(max) - offset : max - min;
-  const toPixel = (value: number): number => {
-    if (!Number.isFinite(value) || (log && value <= 0)) return NaN;
-    const t = ((log ? Math.log10(value) : value) - offset) / span;
-    return clamp(from + t * (to - from));
-  };
-  return { min, max, log, toPixel };
+function bandColor(band: BandSeries, index: number): string {
+  return band.color ?? SERIES_COLORS[index % SERIES_COLORS.length];
 }
 
 function renderAxes(spec: LinePlotSpec, xScale: Scale, yScale: Scale, box: Box): string[] {
@@ -280,16 +228,17 @@ function renderMarkers(series: LineSeries, color: string, xScale: Scale, yScale:
   return parts;
 }
 
-function renderLegend(series: readonly LineSeries[], position: LegendPosition, box: Box): string[] {
+function renderLegend(series: readonly LineSeries[], bands: readonly BandSeries[], position: LegendPosition, box: Box): string[] {
   const entries = series.map((s, index) => ({ series: s, color: seriesColor(s, index) })).filter((e) => e.series.label !== '');
-  if (position === 'none' || entries.length === 0) return [];
+  const bandEntries = bands.map((band, index) => ({ band, color: bandColor(band, index) })).filter((e) => e.band.label !== '');
+  if (position === 'none' || entries.length + bandEntries.length === 0) return [];
 
   const rowHeight = LEGEND_FONT_SIZE + 8;
   const sampleWidth = 26;
   const padding = 8;
-  const longest = Math.max(...entries.map((e) => e.series.label.length));
+  const longest = Math.max(...entries.map((e) => e.series.label.length), ...bandEntries.map((e) => e.band.label.length));
   const legendWidth = padding * 2 + sampleWidth + 6 + longest * LEGEND_FONT_SIZE * CHARACTER_WIDTH;
-  const legendHeight = padding * 2 + entries.length * rowHeight - 8;
+  const legendHeight = padding * 2 + (entries.length + bandEntries.length) * rowHeight - 8;
   const inset = 10;
   const left = position.endsWith('left') ? box.left + inset : box.right - inset - legendWidth;
   const top = position.startsWith('upper') ? box.top + inset : box.bottom - inset - legendHeight;
@@ -320,6 +269,18 @@ function renderLegend(series: readonly LineSeries[], position: LegendPosition, b
         `${escapeXml(entry.series.label)}</text>`,
     );
   });
+  bandEntries.forEach((entry, index) => {
+    const centreY = top + padding + (entries.length + index) * rowHeight + LEGEND_FONT_SIZE / 2;
+    const x0 = left + padding;
+    parts.push(
+      `<rect x="${n(x0)}" y="${n(centreY - 5)}" width="${sampleWidth}" height="10" fill="${escapeXml(entry.color)}" ` +
+        `fill-opacity="${entry.band.opacity ?? 0.25}"/>`,
+    );
+    parts.push(
+      `<text x="${n(x0 + sampleWidth + 6)}" y="${n(centreY + LEGEND_FONT_SIZE * 0.35)}" font-size="${LEGEND_FONT_SIZE}">` +
+        `${escapeXml(entry.band.label)}</text>`,
+    );
+  });
   parts.push('</g>');
   return parts;
 }
@@ -327,8 +288,4 @@ function renderLegend(series: readonly LineSeries[], position: LegendPosition, b
 /** Formats a pixel coordinate with at most two decimals. */
 function n(value: number): string {
   return String(Math.round(value * 100) / 100);
-}
-
-function clamp(pixel: number): number {
-  return Math.max(-COORDINATE_LIMIT, Math.min(COORDINATE_LIMIT, pixel));
 }

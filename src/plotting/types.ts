@@ -33,6 +33,21 @@ export interface LineSeries {
   lineWidth?: number;
   /** Text drawn beside each marker, one per point; used only when `markers` is true. */
   pointLabels?: readonly string[];
+  /** Symmetric uncertainty of each y value, drawn as a vertical error bar; one per point. */
+  yErrors?: ArrayLike<number>;
+}
+
+/** A shaded band between a lower and an upper curve, such as an uncertainty band. */
+export interface BandSeries {
+  /** Legend text; an empty string leaves the band out of the legend. */
+  label: string;
+  x: ArrayLike<number>;
+  low: ArrayLike<number>;
+  high: ArrayLike<number>;
+  /** CSS colour; default from the series palette, by band position. */
+  color?: string;
+  /** Fill opacity in [0, 1]; default 0.25. */
+  opacity?: number;
 }
 
 /** Corner of the plot area that contains the legend, or 'none' for no legend. */
@@ -43,6 +58,8 @@ export interface LinePlotSpec {
   xAxis: AxisSpec;
   yAxis: AxisSpec;
   series: readonly LineSeries[];
+  /** Shaded bands drawn below the series; default none. */
+  bands?: readonly BandSeries[];
   /** Picture width in px (SVG user units); default 640. */
   width?: number;
   /** Picture height in px (SVG user units); default 480. */

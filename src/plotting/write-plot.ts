@@ -1,4 +1,4 @@
-/** Writing a plot as an SVG and a PNG file side by side. */
+/** Writing a plot as SVG and PNG pictures, with its data as JSON beside them. */
 import { writeFileAtomic } from './atomic-write.js';
 import { svgToPng, type PngOptions } from './png.js';
 import { renderLinePlot } from './svg.js';
@@ -13,11 +13,34 @@ export interface WritePlotOptions extends PngOptions {
 export interface PlotFiles {
   svgPath: string;
   pngPath: string;
+  /** The plotted numbers as JSON (see plotData). */
+  dataPath: string;
 }
 
 /**
- * Renders `spec` and writes `${basePath}.svg` and `${basePath}.png`, each atomically
- * (temporary name, then rename). The directory must exist.
+ * Returns the numbers of a plot as plain JSON-ready data: title, axis specs, and per
+ * series its label with x, y and y errors, and per band its label with x, low and high.
+ * JSON has no infinities or NaN, so such values become null.
+ */
+export function plotData(spec: LinePlotSpec): object {
+  return {
+    title: spec.title ?? null,
+    xAxis: spec.xAxis,
+    yAxis: spec.yAxis,
+    series: spec.series.map((series) => ({
+      label: series.label,
+      x: Array.from(series.x),
+      y: Array.from(series.y),
+      ...(series.yErrors === undefined ? {} : { yErrors: Array.from(series.yErrors) }),
+    })),
+    bands: (spec.bands ?? []).map((band) => ({ label: band.label, x: Array.from(band.x), low: Array.from(band.low), high: Array.from(band.high) })),
+  };
+}
+
+/**
+ * Renders `spec` and writes `${basePath}.svg`, `${basePath}.png` and `${basePath}.json`
+ * (the plotted numbers), each atomically (temporary name, then rename). The directory
+ * must exist.
  */
 export function writePlot(basePath: string, spec: LinePlotSpec, options: WritePlotOptions = {}): PlotFiles {
   const svg = renderLinePlot(spec);
@@ -25,7 +48,9 @@ export function writePlot(basePath: string, spec: LinePlotSpec, options: WritePl
   const png = svgToPng(svg, pngWidth, options);
   const svgPath = `${basePath}.svg`;
   const pngPath = `${basePath}.png`;
+  const dataPath = `${basePath}.json`;
   writeFileAtomic(svgPath, svg);
   writeFileAtomic(pngPath, png);
-  return { svgPath, pngPath };
+  writeFileAtomic(dataPath, `${JSON.stringify(plotData(spec))}\n`);
+  return { svgPath, pngPath, dataPath };
 }

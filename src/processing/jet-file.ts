@@ -3,18 +3,22 @@
  * labelled and padded jet columns, following a BhiveConfig.
  */
 
-import type { BhiveConfig, FlagGroup, KinematicSource } from '../config/types.js';
-import { gatherFloat32, gatherRows, padCandidates } from '../columnar/index.js';
+import type { BhiveConfig, KinematicSource } from '../config/types.js';
+import { labelBranches } from '../config/labels-section.js';
+import { entrySegments, gatherFloat32, gatherRows, padCandidates, padSegments, sameOffsets, sortSegments } from '../columnar/index.js';
 import { readBranches, type BranchColumns, type FlatColumn, type JaggedColumn } from '../root/index.js';
 import { InputError } from '../errors.js';
-import type { FlagColumns } from './labels.js';
+import { classPriority, labelColumns } from './labels.js';
 import { processingMessages } from './messages.js';
 import { selectEntries } from './selection.js';
+import { derivedLookup, expandDerived, selectionMask } from './expressions.js';
 
 export interface ProcessFileOptions {
   /** When false the file has no truth: class and drop flag branches are not read, and every label is -1. Default true. */
   requireLabels?: boolean;
   onProgress?(entriesDone: number, entriesTotal: number): void;
+  /** Entries read per chunk by processors that read in chunks; each has its own default. */
+  stepSize?: number;
 }
 
 /** The selected jets of one file, in file order. */
@@ -24,12 +28,14 @@ export interface ProcessedJets {
   /** Entries of the tree according to its header, all of which were read. */
   numEntries: number;
   numJets: number;
-  /** Entry number of each selected jet, [jets]. */
+  /** Tree entry of each selected jet, [jets]: the jet's own entry, or its event's in event-level trees. */
   entries: Int32Array;
   /** float32 [jets, globalFeatures]. */
   global: Float32Array;
   /** float32 [jets, maxCandidates, features] per candidate group name. */
   groups: Record<string, Float32Array>;
+  /** float32 [jets, spectators] of `config.spectators`; undefined when the config has none. */
+  spectators?: Float32Array;
   /** Class index into `config.classes`, or -1 without labels, [jets]. */
   label: Int32Array;
   /** Jet pT in GeV, [jets]. */
@@ -46,12 +52,10 @@ interface Where {
 
 /** Names of all branches that processing a file needs, without duplicates. */
 export function requiredBranches(config: BhiveConfig, requireLabels = true): string[] {
-  const names = [config.kinematics.pt.branch, config.kinematics.eta.branch, ...config.globalFeatures];
+  const names = [config.kinematics.pt.branch, config.kinematics.eta.branch, ...config.globalFeatures, ...(config.spectators ?? [])];
   for (const group of config.candidates) names.push(...group.features);
-  if (requireLabels) {
-    for (const group of [...config.classes, ...config.drop]) names.push(...group.flags);
-  }
-  return [...new Set(names)];
+  if (requireLabels) names.push(...labelBranches([...config.classes, ...config.drop]));
+  return expandDerived(config, names);
 }
 
 // readBranches returns every requested branch, either as flat or as jagged, so a miss is a
@@ -71,12 +75,9 @@ function jaggedColumn(columns: BranchColumns, name: string, where: Where): Jagge
 function kinematic(columns: BranchColumns, source: KinematicSource, where: Where): Float64Array {
   const raw = flatColumn(columns, source.branch, where);
   const values = new Float64Array(raw.length);
-  for (let i = 0; i < raw.length; i++) values[i] = source.log10 ? Math.pow(10, raw[i]) : raw[i];
+  const scale = source.scale ?? 1;
+  for (let i = 0; i < raw.length; i++) values[i] = (source.log10 ? Math.pow(10, raw[i]) : raw[i]) * scale;
   return values;
-}
-
-function flagColumns(columns: BranchColumns, groups: FlagGroup[], where: Where): FlagColumns[] {
-  return groups.map((g) => ({ name: g.name, flags: g.flags.map((flag) => flatColumn(columns, flag, where)) }));
 }
 
 /**
@@ -92,6 +93,7 @@ export async function processJetFile(config: BhiveConfig, file: string, options:
   });
 
   const where: Where = { file, tree: config.tree };
+  const perJet = derivedLookup(config, columns.numEntries, (name) => flatColumn(columns, name, where));
   const pt = kinematic(columns, config.kinematics.pt, where);
   const eta = kinematic(columns, config.kinematics.eta, where);
   const selection = selectEntries({
@@ -100,15 +102,30 @@ export async function processJetFile(config: BhiveConfig, file: string, options:
     pt,
     eta,
     cuts: config.cuts,
-    drop: requireLabels ? flagColumns(columns, config.drop, where) : [],
-    classes: requireLabels ? flagColumns(columns, config.classes, where) : undefined,
+    drop: requireLabels ? labelColumns(config.drop, perJet) : [],
+    classes: requireLabels ? labelColumns(config.classes, perJet) : undefined,
+    classPriority: classPriority(config.classes, config.labelPriority),
+    mask: selectionMask(config, columns.numEntries, perJet),
   });
   const entries = selection.entries;
 
   const groups: Record<string, Float32Array> = {};
   for (const group of config.candidates) {
     const features = group.features.map((name) => jaggedColumn(columns, name, where));
-    groups[group.name] = padCandidates(features, entries, group.maxCandidates, group.padValue);
+    if (group.sortBy === undefined) {
+      groups[group.name] = padCandidates(features, entries, group.maxCandidates, group.padValue);
+      continue;
+    }
+    // Sorting moves whole candidates, so every feature must have the same lengths per entry.
+    const key = features[group.features.indexOf(group.sortBy.feature)];
+    group.features.forEach((name, f) => {
+      if (!sameOffsets(features[f].offsets, key.offsets)) {
+        throw new InputError(processingMessages.unequalLengths(file, config.tree, name, group.sortBy?.feature ?? ''), { ...where, branch: name });
+      }
+    });
+    const { offsets, items } = entrySegments(key.offsets, entries);
+    sortSegments(offsets, items, key.values, group.sortBy.descending);
+    groups[group.name] = padSegments(features.map((f) => f.values), offsets, items, group.maxCandidates, group.padValue);
   }
 
   return {
@@ -117,8 +134,9 @@ export async function processJetFile(config: BhiveConfig, file: string, options:
     numEntries: columns.numEntries,
     numJets: entries.length,
     entries,
-    global: gatherRows(config.globalFeatures.map((name) => flatColumn(columns, name, where)), entries),
+    global: gatherRows(config.globalFeatures.map(perJet), entries),
     groups,
+    ...(config.spectators ? { spectators: gatherRows(config.spectators.map(perJet), entries) } : {}),
     label: selection.labels,
     pt: gatherFloat32(pt, entries),
     eta: gatherFloat32(eta, entries),

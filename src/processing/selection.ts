@@ -13,6 +13,7 @@ export const CUT_REASONS = {
   ptMax: 'pt_max',
   absEtaMax: 'abs_eta_max',
   noClass: 'no_class',
+  selection: 'selection',
 } as const;
 
 export interface SelectionInput {
@@ -27,6 +28,10 @@ export interface SelectionInput {
   drop: FlagColumns[];
   /** Truth classes; `undefined` for data without truth, which gets label -1. */
   classes?: FlagColumns[];
+  /** Class indices in priority order for jets that match several classes; undefined makes that an error. */
+  classPriority?: number[];
+  /** Per-entry mask from the selection expression; 0 removes the entry, counted as 'selection'. */
+  mask?: ArrayLike<number>;
 }
 
 export interface EntrySelection {
@@ -72,9 +77,13 @@ export function selectEntries(input: SelectionInput): EntrySelection {
       count(cut);
       continue;
     }
+    if (input.mask && input.mask[entry] === 0) {
+      count(CUT_REASONS.selection);
+      continue;
+    }
     let label = -1;
     if (classes) {
-      label = assignClass(classes, entry, input.file);
+      label = assignClass(classes, entry, input.file, input.classPriority);
       if (label < 0) {
         count(CUT_REASONS.noClass);
         continue;

@@ -26,6 +26,12 @@ export interface RunContext {
   parameters: ResolvedParameters;
   /** Temporary directory to write into; it is renamed to the final output directory on success. */
   outputDir: string;
+  /**
+   * The final output directory that `outputDir` becomes on success. A task may keep state
+   * that survives a killed run beside it (such as `<finalOutputDir>.partial/`), because the
+   * output's lock keeps other processes away from it.
+   */
+  finalOutputDir?: string;
   /** Final output directories of the requirements, keyed by `Requirement.key`. */
   inputs: Record<string, string>;
   /** Data directory given on the command line or by BHIVE_DATA, if any. */
@@ -68,6 +74,8 @@ export interface TaskDefinition {
    */
   identity?(parameters: ResolvedParameters, env: TaskEnvironment): unknown;
   run(context: RunContext): Promise<void>;
+  /** Resources for a batch job of this task; the executor's defaults apply when absent. */
+  resources?: { cpus?: number; memoryMB?: number; gpus?: number; timeMinutes?: number };
 }
 
 export interface TaskInstance {

@@ -2,24 +2,45 @@
  * Training outputs on disk, each written atomically (to a temporary name, then renamed):
  *
  * - `checkpoint_epoch_NNN/`: the model (model.json, weights.bin), the optimiser state
- *   (optimizer.json, optimizer.bin) and training_state.json (epoch, random-number state);
+ *   (optimizer.json, optimizer.bin) and training_state.json (epoch, step, random-number
+ *   state, best epoch, early-stopping state, settings and the history so far);
  * - `best_model/`: the model with the lowest validation loss so far;
  * - `history.json`: the metrics of every finished epoch.
+ *
+ * A checkpoint directory exists only once complete, so every one found can be resumed from.
  */
 
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { InputError } from '../errors.js';
 import type { EpochMetrics } from '../models/classifier.js';
-import { writeArrayBundle } from '../models/tfjs/array-bundle.js';
+import { readArrayBundle, writeArrayBundle } from '../models/tfjs/array-bundle.js';
+import type { ArrayIndexEntry } from '../models/tfjs/array-bundle.js';
 import type { RandomState } from '../random.js';
-import type { AdamW } from './adamw.js';
+import type { EarlyStoppingState } from './early-stopping.js';
+import type { Optimizer, OptimizerSlots } from './optimizer.js';
 
 export const bestModelDirName = 'best_model';
 export const historyFileName = 'history.json';
+export const trainingStateFileName = 'training_state.json';
+
+const checkpointPattern = /^checkpoint_epoch_(\d{3,})$/;
 
 /** Directory name of the checkpoint after `epoch` (counted from 1), such as `checkpoint_epoch_007`. */
 export function checkpointDirName(epoch: number): string {
   return `checkpoint_epoch_${String(epoch).padStart(3, '0')}`;
+}
+
+/** List the epochs of the checkpoints in `outputDir`, ascending; an absent directory has none. */
+export async function listCheckpointEpochs(outputDir: string): Promise<number[]> {
+  if (!existsSync(outputDir)) return [];
+  const epochs: number[] = [];
+  for (const entry of await readdir(outputDir)) {
+    const match = checkpointPattern.exec(entry);
+    if (match && existsSync(path.join(outputDir, entry, trainingStateFileName))) epochs.push(Number(match[1]));
+  }
+  return epochs.sort((a, b) => a - b);
 }
 
 /**
@@ -51,26 +72,43 @@ export async function writeFileAtomically(file: string, text: string): Promise<v
   await rename(temporary, file);
 }
 
+/** Contents of optimizer.json. */
+interface OptimizerHeader {
+  optimizer: string;
+  step: number;
+  learningRate: number;
+  hyperparameters: Record<string, number>;
+  /** Arrays named SLOT/PARAMETER, such as m/dense_0/kernel for Adam's first moment. */
+  slots: { file: string; dtype: 'float32'; byteOrder: 'little'; arrays: ArrayIndexEntry[] };
+}
+
 /** Write optimizer.json and optimizer.bin into `dir`. */
-export async function writeOptimizerState(dir: string, optimizer: AdamW): Promise<void> {
-  const state = optimizer.getState();
-  const moments = new Map<string, { shape: number[]; values: Float32Array }>();
-  for (const [name, entry] of state.firstMoments) moments.set(`m/${name}`, entry);
-  for (const [name, entry] of state.secondMoments) moments.set(`v/${name}`, entry);
-  const index = await writeArrayBundle(path.join(dir, 'optimizer.bin'), moments);
-  const header = {
-    optimizer: 'adamw',
+export async function writeOptimizerState(dir: string, optimizer: Optimizer): Promise<void> {
+  const state = optimizer.getSlots();
+  const index = await writeArrayBundle(path.join(dir, 'optimizer.bin'), state.slots);
+  const header: OptimizerHeader = {
+    optimizer: optimizer.name,
     step: state.step,
     learningRate: optimizer.learningRate,
-    weightDecay: optimizer.weightDecay,
-    beta1: optimizer.beta1,
-    beta2: optimizer.beta2,
-    epsilon: optimizer.epsilon,
-    // Arrays named m/PARAMETER and v/PARAMETER: the first and second moment estimates.
-    moments: { file: 'optimizer.bin', dtype: 'float32', byteOrder: 'little', arrays: index },
+    hyperparameters: optimizer.hyperparameters(),
+    slots: { file: 'optimizer.bin', dtype: 'float32', byteOrder: 'little', arrays: index },
   };
   await writeFileAtomically(path.join(dir, 'optimizer.json'), JSON.stringify(header, null, 2) + '\n');
 }
+
+/** Read the optimiser state that `writeOptimizerState` wrote into `dir`, with the optimiser's name. */
+export async function readOptimizerState(dir: string): Promise<{ optimizer: string; state: OptimizerSlots }> {
+  const file = path.join(dir, 'optimizer.json');
+  const header = await readJson<OptimizerHeader>(file);
+  if (typeof header.optimizer !== 'string' || typeof header.step !== 'number' || !Array.isArray(header.slots?.arrays)) {
+    throw new InputError(`${file} is not a bhive optimiser state (expected "optimizer", "step" and "slots")`, { file });
+  }
+  const slots = await readArrayBundle(path.join(dir, header.slots.file), header.slots.arrays);
+  return { optimizer: header.optimizer, state: { step: header.step, slots } };
+}
+
+/** Training options that must match for a checkpoint to be resumed, because they change the result. */
+export type TrainingSettings = Record<string, number | string>;
 
 /** State needed to continue training after `epoch`, besides the model and optimiser. */
 export interface TrainingState {
@@ -79,13 +117,42 @@ export interface TrainingState {
   random: RandomState;
   bestEpoch: number;
   bestValidationLoss: number;
+  /** Optimiser steps taken so far. */
+  step?: number;
+  earlyStopping?: EarlyStoppingState;
+  settings?: TrainingSettings;
+  history?: EpochMetrics[];
 }
 
 export async function writeTrainingState(dir: string, state: TrainingState): Promise<void> {
-  await writeFileAtomically(path.join(dir, 'training_state.json'), JSON.stringify(state, null, 2) + '\n');
+  await writeFileAtomically(path.join(dir, trainingStateFileName), JSON.stringify(state, null, 2) + '\n');
+}
+
+/** Read training_state.json from the checkpoint directory `dir`. */
+export async function readTrainingState(dir: string): Promise<TrainingState> {
+  const file = path.join(dir, trainingStateFileName);
+  const state = await readJson<TrainingState>(file);
+  if (typeof state.epoch !== 'number' || !Array.isArray(state.random?.s) || !Array.isArray(state.history)) {
+    throw new InputError(`${file} lacks "epoch", "random" or "history"; it was written by an older bhive and cannot be resumed`, { file });
+  }
+  return state;
 }
 
 export async function writeHistory(outputDir: string, history: EpochMetrics[], bestEpoch: number): Promise<void> {
   const text = JSON.stringify({ bestEpoch, epochs: history }, null, 2) + '\n';
   await writeFileAtomically(path.join(outputDir, historyFileName), text);
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read ${file}`, { file }, { cause: error });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new InputError(`${file} is not valid JSON`, { file }, { cause: error });
+  }
 }

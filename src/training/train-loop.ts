@@ -1,37 +1,48 @@
 /**
- * The training loop for tfjs models. Each epoch draws the training jets by stochastic
- * sampling (weights become keep probabilities), shuffles them and takes AdamW steps on the
- * mean cross-entropy of each batch. It then computes the weighted validation loss and
- * accuracy and writes a checkpoint, the best model so far and the history.
+ * The training loop for tfjs models. Each epoch draws the training jets (stochastic sampling
+ * or a weighted loss), takes optimiser steps with the scheduled learning rate, then computes
+ * the weighted validation loss and accuracy and writes a checkpoint, the best model so far and
+ * the history. Training can continue from any checkpoint.
  *
  * All randomness (sampling, shuffling, dropout seeds) comes from one `Random` seeded with
- * `options.seed`, so two runs with the same seed, data and initial weights give identical
- * weights on the same backend.
+ * `options.seed`, and its state is part of each checkpoint. Two runs with the same seed, data
+ * and initial weights therefore give identical weights on the same backend, also when one of
+ * them was stopped and resumed.
  */
 
-import { rm } from 'node:fs/promises';
+import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors.js';
 import type { EpochMetrics, TrainOptions, TrainSummary } from '../models/classifier.js';
-import { DropoutSeeds } from '../models/tfjs/layers.js';
 import { Random } from '../random.js';
-import { AdamW } from './adamw.js';
 import {
   bestModelDirName,
   checkpointDirName,
+  listCheckpointEpochs,
+  readOptimizerState,
+  readTrainingState,
   writeDirectoryAtomically,
   writeHistory,
   writeOptimizerState,
   writeTrainingState,
 } from './checkpoints.js';
-import { batchRanges, sampleEpoch } from './sampling.js';
+import type { TrainingSettings } from './checkpoints.js';
+import { initialEarlyStoppingState, updateEarlyStopping } from './early-stopping.js';
+import type { EarlyStoppingState } from './early-stopping.js';
+import type { Optimizer } from './optimizer.js';
+import { createOptimizer, parseOptimizerName } from './optimizers.js';
+import { parseScheduleName } from './schedules.js';
+import type { ScheduleOptions } from './schedules.js';
+import { trainEpoch } from './train-epoch.js';
 import type { TrainableModel } from './trainable.js';
 
-interface EpochTotals {
-  loss: number;
-  correct: number;
-  jets: number;
+/** Training progress after an epoch, which a checkpoint restores. */
+interface LoopState {
+  epoch: number;
+  history: EpochMetrics[];
+  bestEpoch: number;
+  bestValidationLoss: number;
+  earlyStopping: EarlyStoppingState;
 }
 
 /** Train `model` with `options` and return the history and the best epoch. */
@@ -40,120 +51,173 @@ export async function trainModelLoop(model: TrainableModel, options: TrainOption
   model.checkData(options.train);
   model.checkData(options.validation);
 
+  const settings = trainingSettings(options);
+  const schedule: ScheduleOptions = {
+    name: parseScheduleName(String(settings.schedule)),
+    baseLearningRate: options.learningRate,
+    epochs: options.epochs,
+    decayFactor: Number(settings.lrDecayFactor),
+  };
   const random = new Random(options.seed);
-  const parameters = model.optimizedParameters();
-  const optimizer = new AdamW(parameters, { learningRate: options.learningRate, weightDecay: options.weightDecay });
-  const history: EpochMetrics[] = [];
-  let bestEpoch = 0;
-  let bestValidationLoss = Number.POSITIVE_INFINITY;
+  const optimizer = createOptimizer(parseOptimizerName(String(settings.optimizer)), model.optimizedParameters(), {
+    learningRate: options.learningRate,
+    weightDecay: options.weightDecay,
+    momentum: Number(settings.momentum),
+  });
   const bestModelDir = path.join(options.outputDir, bestModelDirName);
+  let state: LoopState = { epoch: 0, history: [], bestEpoch: 0, bestValidationLoss: Number.POSITIVE_INFINITY, earlyStopping: initialEarlyStoppingState() };
+  let stoppedEarly = false;
 
   try {
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    if (options.resumeFrom !== undefined) {
+      state = (await resumeFromCheckpoint(model, optimizer, random, options, settings)) ?? state;
+    }
+    const resumedFromEpoch = state.epoch;
+    const patience = options.earlyStoppingPatience ?? 0;
+    const minDelta = options.earlyStoppingMinDelta ?? 0;
+    if (patience > 0 && state.earlyStopping.epochsWithoutImprovement >= patience) stoppedEarly = true;
+
+    for (let epoch = state.epoch + 1; epoch <= options.epochs && !stoppedEarly; epoch++) {
       const start = performance.now();
-      const totals = await trainEpoch(model, optimizer, options, random);
+      const totals = await trainEpoch(model, optimizer, options, schedule, epoch, random);
       const trainSeconds = (performance.now() - start) / 1000;
       const validation = await model.validateModel(options.validation);
 
       const metrics: EpochMetrics = {
         epoch,
-        trainLoss: totals.jets > 0 ? totals.loss / totals.jets : Number.NaN,
-        trainAccuracy: totals.jets > 0 ? totals.correct / totals.jets : Number.NaN,
+        trainLoss: totals.weightSum > 0 ? totals.loss / totals.weightSum : Number.NaN,
+        trainAccuracy: totals.weightSum > 0 ? totals.correct / totals.weightSum : Number.NaN,
         validationLoss: validation.loss,
         validationAccuracy: validation.accuracy,
-        learningRate: optimizer.learningRate,
+        learningRate: totals.learningRate,
         numTrainJets: totals.jets,
         jetsPerSecond: trainSeconds > 0 ? totals.jets / trainSeconds : 0,
         seconds: (performance.now() - start) / 1000,
       };
-      history.push(metrics);
+      state.history.push(metrics);
+      state.epoch = epoch;
+      stoppedEarly = updateEarlyStopping(state.earlyStopping, validation.loss, patience, minDelta) && epoch < options.epochs;
 
-      if (validation.loss < bestValidationLoss) {
-        bestValidationLoss = validation.loss;
-        bestEpoch = epoch;
+      if (validation.loss < state.bestValidationLoss) {
+        state.bestValidationLoss = validation.loss;
+        state.bestEpoch = epoch;
         await writeDirectoryAtomically(bestModelDir, (dir) => model.save(dir));
       }
       await writeDirectoryAtomically(path.join(options.outputDir, checkpointDirName(epoch)), async (dir) => {
         await model.save(dir);
         await writeOptimizerState(dir, optimizer);
-        await writeTrainingState(dir, { epoch, seed: options.seed, random: random.getState(), bestEpoch, bestValidationLoss });
+        await writeTrainingState(dir, {
+          epoch,
+          seed: options.seed,
+          random: random.getState(),
+          bestEpoch: state.bestEpoch,
+          bestValidationLoss: state.bestValidationLoss,
+          step: optimizer.step,
+          earlyStopping: state.earlyStopping,
+          settings,
+          history: state.history,
+        });
       });
       const expired = options.keepCheckpoints === undefined ? 0 : epoch - options.keepCheckpoints;
       if (expired >= 1) await rm(path.join(options.outputDir, checkpointDirName(expired)), { recursive: true, force: true });
-      await writeHistory(options.outputDir, history, bestEpoch);
+      await writeHistory(options.outputDir, state.history, state.bestEpoch);
       options.onEpoch?.(metrics);
     }
+
+    if (state.bestEpoch === 0) {
+      throw new InputError(
+        `no epoch gave a finite validation loss (last: ${state.history.at(-1)?.validationLoss}); ` +
+          'check the inputs for extreme values or lower the learning rate',
+      );
+    }
+    return { history: state.history, bestEpoch: state.bestEpoch, bestValidationLoss: state.bestValidationLoss, bestModelDir, resumedFromEpoch, stoppedEarly };
   } finally {
     optimizer.dispose();
   }
-
-  if (bestEpoch === 0) {
-    throw new InputError(
-      `no epoch gave a finite validation loss (last: ${history.at(-1)?.validationLoss}); ` +
-        'check the inputs for extreme values or lower the learning rate',
-    );
-  }
-  return { history, bestEpoch, bestValidationLoss, bestModelDir };
 }
 
-/** Run the batches of one epoch and return the summed loss, correct predictions and jets. */
-async function trainEpoch(model: TrainableModel, optimizer: AdamW, options: TrainOptions, random: Random): Promise<EpochTotals> {
-  const indices = sampleEpoch(options.train.weight, options.train.label, random);
-  const ranges = batchRanges(indices.length, options.batchSize);
-  const variables = optimizer.variables();
-  const totals: EpochTotals = { loss: 0, correct: 0, jets: 0 };
-
-  for (let b = 0; b < ranges.length; b++) {
-    const [start, stop] = ranges[b];
-    const batch = indices.subarray(start, stop);
-    const labels = new Int32Array(batch.length);
-    for (let i = 0; i < batch.length; i++) labels[i] = options.train.label[batch[i]];
-    const mode = { training: true, dropoutSeeds: new DropoutSeeds(random.nextUint32()) };
-
-    const { lossValue, correct } = runOutOfMemoryChecked(options.batchSize, () => tf.tidy(() => {
-      const labelTensor = tf.tensor1d(labels, 'int32');
-      const oneHot = tf.oneHot(labelTensor, model.numClasses);
-      let correctCount: tf.Tensor | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const logits = model.forward(options.train, batch, mode);
-        correctCount = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labelTensor), 'float32')));
-        return tf.losses.softmaxCrossEntropy(oneHot, logits);
-      }, variables);
-      optimizer.applyGradients(variables.map((v) => grads[v.name]));
-      return { lossValue: value, correct: correctCount ?? tf.scalar(0) };
-    }));
-
-    const loss = (await lossValue.data())[0];
-    const numCorrect = (await correct.data())[0];
-    lossValue.dispose();
-    correct.dispose();
-    totals.loss += loss * batch.length;
-    totals.correct += numCorrect;
-    totals.jets += batch.length;
-    options.onBatch?.(b + 1, ranges.length, loss);
-  }
-  return totals;
+/** Collect the options that change the result, with defaults filled in. A checkpoint resumes only with the same values. */
+function trainingSettings(options: TrainOptions): TrainingSettings {
+  return {
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    weightDecay: options.weightDecay,
+    seed: options.seed,
+    optimizer: options.optimizer ?? 'adamw',
+    momentum: options.momentum ?? 0.9,
+    schedule: options.schedule ?? 'constant',
+    lrDecayFactor: options.lrDecayFactor ?? 0.1,
+    gradientClipNorm: options.gradientClipNorm ?? 0,
+    sampling: options.sampling ?? 'stochastic',
+  };
 }
 
 /**
- * Run `step`, turning a WebAssembly abort into an error that names the batch size. The wasm
- * backend has a 4 GB heap: a DeepJet training step with the NANOX layout fits 2048 jets and
- * aborts at 3072 (measured with tfjs 4.22). The backend is unusable after such an abort.
+ * Load the model, optimiser, random-number state and history of the checkpoint that
+ * `options.resumeFrom` selects in `options.outputDir`, and remove later checkpoints. Returns
+ * undefined for 'latest' when there is no checkpoint.
  */
-function runOutOfMemoryChecked<T>(batchSize: number, step: () => T): T {
-  try {
-    return step();
-  } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) {
+async function resumeFromCheckpoint(
+  model: TrainableModel,
+  optimizer: Optimizer,
+  random: Random,
+  options: TrainOptions,
+  settings: TrainingSettings,
+): Promise<LoopState | undefined> {
+  const available = await listCheckpointEpochs(options.outputDir);
+  let epoch: number;
+  if (options.resumeFrom === 'latest') {
+    if (available.length === 0) return undefined;
+    epoch = available[available.length - 1];
+  } else {
+    epoch = Number(options.resumeFrom);
+    if (!available.includes(epoch)) {
       throw new InputError(
-        `a training step with batchSize ${batchSize} failed in the wasm backend (${error.message}), most likely out of memory; ` +
-          'lower batchSize (DeepJet fits 2048) and start a new process',
-        {},
-        { cause: error },
+        `cannot resume from epoch ${epoch}: ${options.outputDir} has no ${checkpointDirName(epoch)}/; ` +
+          `available epochs: ${available.length > 0 ? available.join(', ') : 'none'}`,
+        { file: options.outputDir },
       );
     }
-    throw error;
   }
+  const dir = path.join(options.outputDir, checkpointDirName(epoch));
+  const saved = await readTrainingState(dir);
+  for (const [key, value] of Object.entries(settings)) {
+    if (saved.settings?.[key] !== value) {
+      throw new InputError(
+        `cannot resume from ${dir}: it was trained with ${key} ${JSON.stringify(saved.settings?.[key])}, this run uses ${JSON.stringify(value)}; ` +
+          'resume with the same settings or start a new training',
+        { file: dir },
+      );
+    }
+  }
+  const { optimizer: optimizerName, state: slots } = await readOptimizerState(dir);
+  if (optimizerName !== optimizer.name) {
+    throw new InputError(`cannot resume from ${dir}: its optimiser state is for '${optimizerName}', this run uses '${optimizer.name}'`, { file: dir });
+  }
+
+  await model.restore(dir);
+  optimizer.setSlots(slots);
+  random.setState(saved.random);
+  for (const later of available.filter((e) => e > epoch)) {
+    await rm(path.join(options.outputDir, checkpointDirName(later)), { recursive: true, force: true });
+  }
+  // best_model/ may come from an epoch after the resumed one; its checkpoint has the right weights.
+  const bestCheckpoint = path.join(options.outputDir, checkpointDirName(saved.bestEpoch));
+  if (available.includes(saved.bestEpoch)) {
+    await writeDirectoryAtomically(path.join(options.outputDir, bestModelDirName), async (target) => {
+      for (const file of ['model.json', 'weights.bin']) await cp(path.join(bestCheckpoint, file), path.join(target, file));
+    });
+  }
+  const history = saved.history ?? [];
+  await writeHistory(options.outputDir, history, saved.bestEpoch);
+  return {
+    epoch,
+    history,
+    bestEpoch: saved.bestEpoch,
+    bestValidationLoss: saved.bestValidationLoss,
+    earlyStopping: saved.earlyStopping ?? initialEarlyStoppingState(),
+  };
 }
 
 function checkTrainOptions(options: TrainOptions): void {
@@ -167,8 +231,27 @@ function checkTrainOptions(options: TrainOptions): void {
   if (options.keepCheckpoints !== undefined && !(Number.isInteger(options.keepCheckpoints) && options.keepCheckpoints >= 1)) {
     throw new InputError(`training option keepCheckpoints must be a positive integer or undefined; found ${options.keepCheckpoints}`);
   }
+  if (options.resumeFrom !== undefined && options.resumeFrom !== 'latest' && !(Number.isInteger(options.resumeFrom) && options.resumeFrom >= 1)) {
+    throw new InputError(`training option resumeFrom must be 'latest' or an epoch number from 1; found ${String(options.resumeFrom)}`);
+  }
   if (!(options.learningRate > 0)) throw new InputError(`training option learningRate must be above 0; found ${options.learningRate}`);
   if (!(options.weightDecay >= 0)) throw new InputError(`training option weightDecay must be 0 or more; found ${options.weightDecay}`);
+  if (options.lrDecayFactor !== undefined && !(options.lrDecayFactor > 0)) {
+    throw new InputError(`training option lrDecayFactor must be above 0; found ${options.lrDecayFactor}`);
+  }
+  if (options.momentum !== undefined && !(options.momentum >= 0 && options.momentum < 1)) {
+    throw new InputError(`training option momentum must be in [0, 1); found ${options.momentum}`);
+  }
+  if (options.gradientClipNorm !== undefined && !(options.gradientClipNorm >= 0)) {
+    throw new InputError(`training option gradientClipNorm must be 0 (off) or more; found ${options.gradientClipNorm}`);
+  }
+  const patience = options.earlyStoppingPatience;
+  if (patience !== undefined && !(Number.isInteger(patience) && patience >= 0)) {
+    throw new InputError(`training option earlyStoppingPatience must be an integer from 0 (off); found ${patience}`);
+  }
+  if (options.earlyStoppingMinDelta !== undefined && !(options.earlyStoppingMinDelta >= 0)) {
+    throw new InputError(`training option earlyStoppingMinDelta must be 0 or more; found ${options.earlyStoppingMinDelta}`);
+  }
   if (options.train.numJets === 0) throw new InputError('the training set has no jets');
   if (options.validation.numJets === 0) throw new InputError('the validation set has no jets');
 }

@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { JetArrays } from '../dataset/types.js';
 import type { ValidationResult } from '../models/classifier.js';
 import type { ForwardMode } from '../models/tfjs/layers.js';
-import type { OptimizedParameter } from './adamw.js';
+import type { OptimizedParameter } from './optimizer.js';
 
 export interface TrainableModel {
   readonly numClasses: number;
@@ -19,4 +19,6 @@ export interface TrainableModel {
   checkData(data: JetArrays): void;
   validateModel(data: JetArrays): Promise<ValidationResult>;
   save(dir: string): Promise<void>;
+  /** Load the weights that `save` wrote to `dir` into this model; throws when they do not fit. */
+  restore(dir: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignJetWeights, computeBinWeights, computeClassWeights, createHistogram } from '../../src/dataset/index.js';
+import { assignJetWeights, computeBinWeights, computeClassWeights, computeFlatWeights, createHistogram } from '../../src/dataset/index.js';
 import type { Histogram2D } from '../../src/dataset/index.js';
 
 // Two pT bins [20, 50), [50, 100] by two η bins [-2.5, 0), [0, 2.5]; counts are row-major.
@@ -57,4 +57,16 @@ test('assignJetWeights looks up each jet', () => {
   );
   // Jet 0: bin 0. Jet 1: bin 3. Jet 2: clamped into bin 2. Jet 3: reference class. Jet 4: no label.
   assert.deepEqual([...weights], [1, 0.5, 0, 1, 1]);
+});
+
+test('flat weights equalise the filled bins', () => {
+  const histograms = {
+    b: { ptEdges: [0, 1, 2], etaEdges: [0, 1], counts: [4, 1] },
+    light: { ptEdges: [0, 1, 2], etaEdges: [0, 1], counts: [0, 10] },
+  };
+  const weights = computeFlatWeights(histograms);
+  assert.deepEqual(weights.b, [0.25, 1]);
+  assert.deepEqual(weights.light, [1, 1]);
+  // Weighted counts are equal in every filled bin of a class.
+  assert.deepEqual(histograms.b.counts.map((n, i) => n * weights.b[i]), [1, 1]);
 });

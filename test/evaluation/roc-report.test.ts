@@ -64,8 +64,8 @@ test('ROC files are written', (t) => {
   const rocs = computeRocs({ probabilities, labels, classNames: CLASSES, label: 'DeepJet' }, DISCRIMINANTS);
   const written = writeRocPlots(dir, rocs, { maxPoints: 300, pngWidth: 480 });
 
-  const expectedFiles = ['roc_all.png', 'roc_all.svg'];
-  for (const name of ['BvsL', 'CvsL', 'CvsB']) expectedFiles.push(`roc_${name}.csv`, `roc_${name}.png`, `roc_${name}.svg`);
+  const expectedFiles = ['roc_all.json', 'roc_all.png', 'roc_all.svg'];
+  for (const name of ['BvsL', 'CvsL', 'CvsB']) expectedFiles.push(`roc_${name}.csv`, `roc_${name}.json`, `roc_${name}.png`, `roc_${name}.svg`);
   assert.deepEqual(readdirSync(dir).sort(), expectedFiles.sort());
   assert.deepEqual(written.map((file) => path.basename(file)).sort(), expectedFiles.sort());
 

@@ -40,8 +40,10 @@ test('working point files are written', (t) => {
 
   assert.deepEqual(readdirSync(dir).sort(), [
     'working_points.csv',
+    'working_points_BvsL.json',
     'working_points_BvsL.png',
     'working_points_BvsL.svg',
+    'working_points_CvsL.json',
     'working_points_CvsL.png',
     'working_points_CvsL.svg',
   ]);

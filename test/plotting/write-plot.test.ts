@@ -18,7 +18,10 @@ test('plot written as SVG and PNG', (t) => {
   );
   assert.equal(files.svgPath, path.join(dir, 'loss.svg'));
   assert.equal(files.pngPath, path.join(dir, 'loss.png'));
-  assert.deepEqual(readdirSync(dir).sort(), ['loss.png', 'loss.svg']);
+  assert.equal(files.dataPath, path.join(dir, 'loss.json'));
+  assert.deepEqual(readdirSync(dir).sort(), ['loss.json', 'loss.png', 'loss.svg']);
+  const data = JSON.parse(readFileSync(files.dataPath, 'utf8')) as { series: Array<{ label: string; x: number[]; y: number[] }> };
+  assert.deepEqual(data.series, [{ label: 'training', x: [1, 2], y: [1, 0.5] }]);
   assert.deepEqual(findXmlProblems(readFileSync(files.svgPath, 'utf8')), []);
   const png = readFileSync(files.pngPath);
   assert.deepEqual(png.subarray(0, 8), Buffer.from(PNG_SIGNATURE));

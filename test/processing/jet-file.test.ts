@@ -112,3 +112,54 @@ test('pT cut in GeV removes jets', async () => {
   assert.ok(processed.dropped.pt_min > 0);
   assert.ok(processed.pt.every((pt) => pt >= 100));
 });
+
+test('rules give the same labels as flags', async () => {
+  const file = nanoxFile('train_2.root');
+  const withFlags = await processJetFile(nanoxConfig(), file);
+  // Each class as the rule 'first flag != 0', which equals the flag definition for classes with one flag.
+  const config = nanoxConfig({
+    classes: NANOX_CLASSES.map(([name, flags]) => ({
+      name,
+      flags: [],
+      conditions: [{ branch: flags[0], operator: 'not_in' as const, values: [0] }],
+    })),
+  });
+  const withRules = await processJetFile(config, file);
+  const single = new Set(NANOX_CLASSES.flatMap(([, flags], c) => (flags.length === 1 ? [c] : [])));
+  const flagIndex = new Map(Array.from(withFlags.entries).map((entry, j) => [entry, withFlags.label[j]]));
+  let compared = 0;
+  withRules.entries.forEach((entry, j) => {
+    const label = flagIndex.get(entry);
+    if (label !== undefined && single.has(label)) {
+      assert.equal(withRules.label[j], label, `entry ${entry}`);
+      compared += 1;
+    }
+  });
+  assert.ok(compared > 100, `compared ${compared} jets`);
+});
+
+test('sort_by orders candidates per jet', async () => {
+  const base = nanoxConfig();
+  const cpf = { ...base.candidates[0], sortBy: { feature: 'cpf_trackSip3dSig', descending: true } };
+  const config = nanoxConfig({ candidates: [cpf] });
+  const processed = await processJetFile(config, nanoxFile('train_1.root'));
+  const unsorted = await processJetFile(nanoxConfig({ candidates: [base.candidates[0]] }), nanoxFile('train_1.root'));
+  const width = cpf.maxCandidates * cpf.features.length;
+  const sig = cpf.features.indexOf('cpf_trackSip3dSig');
+  const ncpf = base.globalFeatures.indexOf('ncpf');
+  let checked = 0;
+  for (let j = 0; j < processed.numJets; j++) {
+    const count = processed.global[j * base.globalFeatures.length + ncpf];
+    // Jets with more candidates than kept may keep other candidates after sorting, so check jets that fit.
+    if (count > cpf.maxCandidates || count < 2) continue;
+    const sorted: number[] = [];
+    const original: number[] = [];
+    for (let c = 0; c < count; c++) {
+      sorted.push(processed.groups.cpf[j * width + c * cpf.features.length + sig]);
+      original.push(unsorted.groups.cpf[j * width + c * cpf.features.length + sig]);
+    }
+    assert.deepEqual(sorted, [...original].sort((a, b) => b - a), `jet ${j}`);
+    checked += 1;
+  }
+  assert.ok(checked > 50, `checked ${checked} jets`);
+});

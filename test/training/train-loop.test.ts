@@ -115,3 +115,47 @@ test('training rejects invalid options', async () => {
   await assert.rejects(classifier.trainModel(options(path.join(scratch, 'bad'), 1, { keepCheckpoints: 0 })), /keepCheckpoints/);
   classifier.dispose();
 });
+
+test('weighted loss uses every weighted jet', async () => {
+  const outputDir = path.join(scratch, 'weighted');
+  const classifier = await createClassifier('mlp', layout, {});
+  const summary = await classifier.trainModel(options(outputDir, 1, { sampling: 'weighted_loss', epochs: 2 }));
+  // All 300 jets have a positive weight; the last partial batch of 300 − 9·32 = 12 jets is dropped.
+  assert.deepEqual(summary.history.map((m) => m.numTrainJets), [288, 288]);
+  for (const m of summary.history) assert.ok(Number.isFinite(m.trainLoss) && m.trainAccuracy >= 0 && m.trainAccuracy <= 1);
+  classifier.dispose();
+});
+
+test('early stopping ends training', async () => {
+  const outputDir = path.join(scratch, 'early');
+  const classifier = await createClassifier('mlp', layout, {});
+  // No decrease can reach a min_delta of 1e9, so only epoch 1 counts as an improvement.
+  const summary = await classifier.trainModel(options(outputDir, 1, { epochs: 5, earlyStoppingPatience: 2, earlyStoppingMinDelta: 1e9 }));
+  assert.deepEqual(summary.history.map((m) => m.epoch), [1, 2, 3]);
+  assert.equal(summary.stoppedEarly, true);
+  assert.ok(!existsSync(path.join(outputDir, 'checkpoint_epoch_004')));
+  classifier.dispose();
+});
+
+test('every optimizer and schedule trains', async () => {
+  for (const optimizer of ['adam', 'adamw', 'sgd', 'radam'] as const) {
+    for (const schedule of ['constant', 'epoch_lin_decay', 'batch_decay', 'cosine'] as const) {
+      const outputDir = path.join(scratch, `${optimizer}-${schedule}`);
+      const classifier = await createClassifier('mlp', layout, {});
+      const summary = await classifier.trainModel(options(outputDir, 1, { epochs: 2, optimizer, schedule, gradientClipNorm: 1 }));
+      assert.ok(summary.history.every((m) => Number.isFinite(m.trainLoss)), `${optimizer} ${schedule}`);
+      const header = JSON.parse(readFileSync(path.join(outputDir, 'checkpoint_epoch_002', 'optimizer.json'), 'utf8'));
+      assert.equal(header.optimizer, optimizer);
+      classifier.dispose();
+    }
+  }
+});
+
+test('learning rate in history follows schedule', async () => {
+  const outputDir = path.join(scratch, 'lr-history');
+  const classifier = await createClassifier('mlp', layout, {});
+  const summary = await classifier.trainModel(options(outputDir, 1, { epochs: 4, schedule: 'epoch_lin_decay', lrDecayFactor: 0.5 }));
+  // L = max(1, int(1.2)) = 1, so only the last epoch runs at 0.01·0.5.
+  assert.deepEqual(summary.history.map((m) => m.learningRate), [0.01, 0.01, 0.01, 0.005]);
+  classifier.dispose();
+});

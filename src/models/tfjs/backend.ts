@@ -14,6 +14,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { UnknownNameError } from '../../errors.js';
+import { installIdentityOverride, isIdentityOverrideInstalled, restoreIdentityKernel } from './identity-override.js';
 import { installMatMulOverride, isMatMulOverrideInstalled, restoreMatMulKernels } from './matmul-override.js';
 
 export const tfjsBackendNames = ['wasm', 'cpu'] as const;
@@ -24,6 +25,8 @@ export interface TfjsBackendInfo {
   backend: TfjsBackendName;
   /** True when the transpose-free matmul kernels replace the wasm ones (see matmul-override.ts). */
   matMulOverride: boolean;
+  /** True when the data-sharing Identity kernel replaces the wasm one (see identity-override.ts). */
+  identityOverride: boolean;
   /** Whether the wasm binary uses SIMD; false on the cpu backend. */
   simd: boolean;
 }
@@ -34,6 +37,11 @@ export interface TfjsBackendOptions {
    * original kernels back (false). Ignored on cpu.
    */
   matMulOverride?: boolean;
+  /**
+   * Replace the wasm Identity kernel, which copies, by one that shares the input's data (true,
+   * the default) or put the original back (false). Ignored on cpu.
+   */
+  identityOverride?: boolean;
 }
 
 let wasmPathsSet = false;
@@ -55,7 +63,7 @@ export function parseTfjsBackendName(name: string): TfjsBackendName {
 
 /**
  * Make `name` the active TensorFlow.js backend, loading the wasm binary on first use and
- * installing the matmul override there. Switching between backends is allowed; tensors
+ * installing the matmul and Identity overrides there. Switching between backends is allowed; tensors
  * created on one backend move to the other when used.
  */
 export async function initTfjsBackend(
@@ -78,7 +86,14 @@ export async function initTfjsBackend(
   if (name === 'wasm') {
     if (options.matMulOverride === false) restoreMatMulKernels('wasm');
     else installMatMulOverride('wasm');
+    if (options.identityOverride === false) restoreIdentityKernel('wasm');
+    else installIdentityOverride('wasm');
   }
   const simd = name === 'wasm' && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  return { backend: name, matMulOverride: name === 'wasm' && isMatMulOverrideInstalled('wasm'), simd };
+  return {
+    backend: name,
+    matMulOverride: name === 'wasm' && isMatMulOverrideInstalled('wasm'),
+    identityOverride: name === 'wasm' && isIdentityOverrideInstalled('wasm'),
+    simd,
+  };
 }

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { JetArrays } from '../../dataset/types.js';
 import { ConfigError, InputError } from '../../errors.js';
 import { Random } from '../../random.js';
-import type { OptimizedParameter } from '../../training/adamw.js';
+import type { OptimizedParameter } from '../../training/optimizer.js';
 import { trainModelLoop } from '../../training/train-loop.js';
 import type { TrainableModel } from '../../training/trainable.js';
 import { Classifier } from '../classifier.js';
@@ -24,6 +24,7 @@ import type { ModelOptions } from '../options.js';
 import { readArrayBundle, writeArrayBundle } from './array-bundle.js';
 import type { ArrayIndexEntry } from './array-bundle.js';
 import { initTfjsBackend, tfjsBackendNames } from './backend.js';
+import type { TfjsBackendInfo } from './backend.js';
 import { checkJetArrays, indexRange, makeInputs } from './inputs.js';
 import type { ForwardMode } from './layers.js';
 import type { Network } from './network.js';
@@ -62,6 +63,7 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
     readonly options: ModelOptions,
     private readonly network: Network,
     private readonly predictBatchSize: number,
+    private readonly backendInfo: TfjsBackendInfo,
   ) {
     super();
     this.modelName = definition.name;
@@ -78,13 +80,13 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
     const seed = reader.number('seed', 1, { integer: true, min: 0 });
     const backend = reader.string('backend', 'wasm', tfjsBackendNames);
     const predictBatchSize = reader.number('predictBatchSize', 2048, { integer: true, min: 1 });
-    await initTfjsBackend(backend);
+    const backendInfo = await initTfjsBackend(backend);
 
     const store = new ParameterStore(new Random(seed));
     try {
       const network = definition.build(layout, reader, store);
       reader.rejectUnknownKeys();
-      return new TfjsClassifier(definition, layout, structuredClone(options), network, predictBatchSize);
+      return new TfjsClassifier(definition, layout, structuredClone(options), network, predictBatchSize, backendInfo);
     } catch (error) {
       store.dispose();
       throw error;
@@ -114,6 +116,17 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
 
   optimizedParameters(): OptimizedParameter[] {
     return this.network.parameters.trainableParameters.map((p) => ({ name: p.name, variable: p.variable, decay: p.decay }));
+  }
+
+  override describeBackend(): string {
+    const info = this.backendInfo;
+    if (info.backend === 'cpu') return `tfjs ${tf.version_core} cpu (pure JavaScript)`;
+    const features = [
+      info.simd ? 'SIMD' : 'no SIMD',
+      info.matMulOverride ? 'transpose-first matmul kernels' : 'stock matmul kernels',
+      info.identityOverride ? 'data-sharing Identity kernel' : 'copying Identity kernel',
+    ];
+    return `tfjs ${tf.version_core} wasm (${features.join(', ')})`;
   }
 
   checkData(data: JetArrays): void {
@@ -185,6 +198,16 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
     const temporary = `${file}.partial-${process.pid}`;
     await writeFile(temporary, JSON.stringify(header, null, 2) + '\n');
     await rename(temporary, file);
+  }
+
+  /** Load the weights in `dir`, a directory that `save` wrote for the same model and options. */
+  async restore(dir: string): Promise<void> {
+    const header = await readSavedModelHeader(dir);
+    if (header.model !== this.modelName) {
+      throw new InputError(`${dir} holds a '${header.model}' model; expected '${this.modelName}'`, { file: dir });
+    }
+    const file = path.join(dir, header.weights.file);
+    this.network.parameters.assignValues(await readArrayBundle(file, header.weights.arrays), file);
   }
 
   override dispose(): void {

@@ -42,8 +42,17 @@ export const datasetConstruction: TaskDefinition = {
       significant: true,
     },
     { name: 'chunk_size', description: 'jets per .npz chunk file', type: 'integer', default: 100000, significant: false, min: 1 },
+    { name: 'processing_workers', description: 'worker threads that process input files; the output does not depend on it', type: 'integer', default: 1, significant: false, min: 1 },
+    {
+      name: 'on_bad_file',
+      description: "what to do with an unreadable input file: 'fail' stops, 'skip' leaves it out and lists it in the manifest",
+      type: 'string',
+      default: 'fail',
+      choices: ['fail', 'skip'],
+      significant: true,
+    },
   ],
-  configKeys: ['tree', 'kinematics', 'cuts', 'globalFeatures', 'candidates', 'classes', 'drop', 'reweighting'],
+  configKeys: ['tree', 'processor', 'kinematics', 'cuts', 'globalFeatures', 'spectators', 'candidates', 'classes', 'drop', 'labelPriority', 'reweighting'],
   requires: () => [],
   check(_parameters, { config }) {
     checkBinningCoversCuts(config);
@@ -60,12 +69,15 @@ export const datasetConstruction: TaskDefinition = {
       seed: Number(parameters.seed),
       chunkSize: Number(parameters.chunk_size),
       requireLabels: Boolean(parameters.require_labels),
+      onBadFile: parameters.on_bad_file === 'skip' ? 'skip' : 'fail',
+      numWorkers: Number(parameters.processing_workers),
       onProgress: (event) => {
         const label = `file ${event.fileIndex + 1}/${event.numFiles} ${path.basename(event.file)}`;
         reporter.progress(label, event.entriesDone, event.entriesTotal, 'entries');
       },
     });
     reporter.endProgress();
+    for (const skipped of manifest.skippedFiles ?? []) reporter.warn(`DatasetConstruction: skipped ${skipped.path}: ${skipped.reason}`);
     if (manifest.numJets === 0) {
       const reasons = Object.entries(manifest.dropped).map(([reason, n]) => `${reason} ${n}`).join(', ');
       throw new InputError(

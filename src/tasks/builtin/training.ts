@@ -1,5 +1,5 @@
 /** Training: a classifier trained on a constructed dataset, with checkpoints and the best model. */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { splitJets } from '../../dataset/jet-arrays.js';
 import { loadDataset } from '../../dataset/load.js';
@@ -7,6 +7,11 @@ import { writeLossCurve } from '../../evaluation/loss-curve.js';
 import { registerBuiltinModels } from '../../models/register-builtins.js';
 import { createClassifier, modelRegistry } from '../../models/registry.js';
 import { TaskError } from '../../errors.js';
+import { writeMetricPlots } from '../../training/metric-plots.js';
+import { bestModelDirName, listCheckpointEpochs } from '../../training/checkpoints.js';
+import { optimizerNames } from '../../training/optimizer.js';
+import { parseOptimizerName } from '../../training/optimizers.js';
+import { parseScheduleName, scheduleNames } from '../../training/schedules.js';
 import type { TaskDefinition } from '../task.js';
 
 export const training: TaskDefinition = {
@@ -16,11 +21,26 @@ export const training: TaskDefinition = {
     { name: 'model', description: 'model name from the model registry', type: 'string', default: 'deepjet', significant: true },
     { name: 'epochs', description: 'number of training epochs', type: 'integer', default: 40, significant: true, min: 1 },
     { name: 'batch_size', description: 'jets per batch (at most about 2048: the wasm heap is limited to 4 GB)', type: 'integer', default: 128, significant: true, min: 1 },
-    { name: 'learning_rate', description: 'AdamW learning rate', type: 'number', default: 0.001, significant: true, min: 0 },
-    { name: 'weight_decay', description: 'AdamW decoupled weight decay', type: 'number', default: 0.01, significant: true, min: 0 },
+    { name: 'learning_rate', description: 'learning rate before the schedule lowers it', type: 'number', default: 0.001, significant: true, min: 0 },
+    { name: 'weight_decay', description: 'weight decay: decoupled for adamw, an L2 term for adam, sgd and radam', type: 'number', default: 0.01, significant: true, min: 0 },
     { name: 'validation_fraction', description: 'fraction of the training jets held out for validation', type: 'number', default: 0.2, significant: true, min: 0 },
     { name: 'seed', description: 'seed of the split, the initial weights and the sampling', type: 'integer', default: 1, significant: true, min: 0 },
     { name: 'train_sample', description: 'sample used for training', type: 'string', default: 'train', significant: true },
+    { name: 'optimizer', description: 'optimiser: adamw (decoupled weight decay), adam, sgd (with momentum) or radam; the last three use weight_decay as an L2 term', type: 'string', default: 'adamw', significant: true, choices: optimizerNames },
+    { name: 'momentum', description: 'momentum of the sgd optimiser', type: 'number', default: 0.9, significant: true, min: 0 },
+    { name: 'lr_schedule', description: "learning-rate schedule: constant, epoch_lin_decay (b-hive's decay over the last 30% of epochs), batch_decay (exponential, every batch) or cosine (one warm-up epoch)", type: 'string', default: 'constant', significant: true, choices: scheduleNames },
+    { name: 'lr_decay_factor', description: 'factor by which epoch_lin_decay and batch_decay lower the learning rate by the last epoch', type: 'number', default: 0.1, significant: true, min: 0 },
+    { name: 'gradient_clip_norm', description: 'maximum global L2 norm of the gradients; 0 disables clipping', type: 'number', default: 0, significant: true, min: 0 },
+    { name: 'early_stopping_patience', description: 'stop after this many epochs without a validation-loss improvement; 0 disables early stopping', type: 'integer', default: 0, significant: true, min: 0 },
+    { name: 'early_stopping_min_delta', description: 'smallest decrease of the validation loss that counts as an improvement', type: 'number', default: 0, significant: true, min: 0 },
+    { name: 'sampling', description: 'how jet weights enter training: stochastic (keep each jet with probability equal to its weight, every epoch) or weighted_loss (all jets, weighted cross-entropy)', type: 'string', default: 'stochastic', significant: true, choices: ['stochastic', 'weighted_loss'] },
+    {
+      name: 'resume',
+      description: "continue an interrupted training from the checkpoints kept in <output>.partial/: latest (the default, starts afresh when there are none), an epoch number, or none to discard them",
+      type: 'string',
+      default: 'latest',
+      significant: false,
+    },
   ],
   configKeys: [],
   requires: (p) => [{ key: 'dataset', task: 'DatasetConstruction', overrides: { sample: p.train_sample, require_labels: true } }],
@@ -31,9 +51,10 @@ export const training: TaskDefinition = {
     if (!(fraction > 0 && fraction < 1)) {
       throw new TaskError(`invalid value ${fraction} for parameter 'validation_fraction': expected a fraction above 0 and below 1, such as 0.2`);
     }
+    parseResume(String(parameters.resume));
   },
   tag: (p) => `${String(p.model)}-e${String(p.epochs)}-lr${String(p.learning_rate)}`,
-  async run({ parameters, inputs, outputDir, reporter }) {
+  async run({ parameters, inputs, outputDir, finalOutputDir, reporter }) {
     const { manifest, arrays } = await loadDataset(inputs.dataset);
     const fraction = Number(parameters.validation_fraction);
     const { train, validation } = splitJets(arrays, fraction, Number(parameters.seed));
@@ -47,11 +68,23 @@ export const training: TaskDefinition = {
       groups: manifest.groups,
       classes: manifest.classes,
     }, { seed: Number(parameters.seed) });
+    reporter.info(`Training: backend ${classifier.describeBackend()}`);
     reporter.info(
       `Training: model ${classifier.modelName} with ${classifier.countParameters().toLocaleString('en-US')} parameters; ` +
         `${train.numJets} training and ${validation.numJets} validation jets`,
     );
     const epochs = Number(parameters.epochs);
+    // Checkpoints go to <final>.partial/, which a killed run leaves behind for the next one to
+    // resume from; the output lock keeps other processes away from it.
+    const resume = parseResume(String(parameters.resume));
+    const checkpointDir = finalOutputDir === undefined ? outputDir : `${finalOutputDir}.partial`;
+    if (resume === 'none') await rm(checkpointDir, { recursive: true, force: true });
+    await mkdir(checkpointDir, { recursive: true });
+    const resumable = await listCheckpointEpochs(checkpointDir);
+    if (resume !== 'none' && resumable.length > 0) {
+      const from = resume === 'latest' ? resumable[resumable.length - 1] : resume;
+      reporter.info(`Training: resuming from the checkpoint of epoch ${from} in ${checkpointDir}`);
+    }
     const summary = await classifier.trainModel({
       train,
       validation,
@@ -60,7 +93,16 @@ export const training: TaskDefinition = {
       learningRate: Number(parameters.learning_rate),
       weightDecay: Number(parameters.weight_decay),
       seed: Number(parameters.seed),
-      outputDir,
+      outputDir: checkpointDir,
+      optimizer: parseOptimizerName(String(parameters.optimizer)),
+      momentum: Number(parameters.momentum),
+      schedule: parseScheduleName(String(parameters.lr_schedule)),
+      lrDecayFactor: Number(parameters.lr_decay_factor),
+      gradientClipNorm: Number(parameters.gradient_clip_norm),
+      earlyStoppingPatience: Number(parameters.early_stopping_patience),
+      earlyStoppingMinDelta: Number(parameters.early_stopping_min_delta),
+      sampling: parameters.sampling === 'weighted_loss' ? 'weighted_loss' : 'stochastic',
+      resumeFrom: resume === 'none' ? undefined : resume,
       onBatch: (batch, numBatches, loss) => reporter.progress(`epoch`, batch, numBatches, `loss ${loss.toFixed(4)}`),
       onEpoch: (m) => {
         reporter.endProgress();
@@ -72,8 +114,26 @@ export const training: TaskDefinition = {
       },
     });
     classifier.dispose();
-    await writeFile(path.join(outputDir, 'training_summary.json'), `${JSON.stringify({ ...summary, bestModelDir: path.relative(outputDir, summary.bestModelDir) }, null, 2)}\n`);
+    if (checkpointDir !== outputDir) {
+      // One rename moves everything, so a kill leaves either the whole .partial/ or none of it.
+      // The temporary output directory is still empty at this point.
+      await rm(outputDir, { recursive: true, force: true });
+      await rename(checkpointDir, outputDir);
+    }
+    if (summary.stoppedEarly === true) reporter.info(`Training: stopped early after epoch ${summary.history.length} of ${epochs}`);
+    await writeFile(path.join(outputDir, 'training_summary.json'), `${JSON.stringify({ ...summary, bestModelDir: bestModelDirName }, null, 2)}\n`);
     writeLossCurve(path.join(outputDir, 'loss_curve'), summary.history);
+    writeMetricPlots(outputDir, summary.history);
     reporter.info(`Training: best validation loss ${summary.bestValidationLoss.toFixed(4)} at epoch ${summary.bestEpoch}`);
   },
 };
+
+/** Parse the `resume` parameter: 'latest', 'none' or a positive epoch number. */
+function parseResume(value: string): 'latest' | 'none' | number {
+  if (value === 'latest' || value === 'none') return value;
+  const epoch = Number(value);
+  if (!/^\d+$/.test(value) || epoch < 1) {
+    throw new TaskError(`invalid value '${value}' for parameter 'resume': expected latest, none or an epoch number such as 3`);
+  }
+  return epoch;
+}
