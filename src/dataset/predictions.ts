@@ -18,6 +18,8 @@ export interface Predictions {
   weight: Float32Array;
   pt: Float32Array;
   eta: Float32Array;
+  /** Spectator values of the dataset (such as a production tagger's score), [jets, names]. */
+  spectators?: { names: string[]; values: Float32Array };
 }
 
 /** Write predictions as an .npz file (temporary name, then rename). */
@@ -35,6 +37,9 @@ export async function writePredictions(file: string, predictions: Predictions): 
       ['weight', column(predictions.weight)],
       ['pt', column(predictions.pt)],
       ['eta', column(predictions.eta)],
+      ...(predictions.spectators
+        ? [['spectators', { dtype: '<f4', shape: [numJets, predictions.spectators.names.length], data: predictions.spectators.values }] as [string, NdArray]]
+        : []),
     ],
     true,
   );
@@ -101,6 +106,19 @@ export function predictionColumns(predictions: Predictions): PredictionColumn[] 
     for (let i = 0; i < numJets; i++) values[i] = predictions.probabilities[i * numClasses + k];
     columns.push({ name: `prob_${name}`, values });
   });
+  const spectators = predictions.spectators;
+  if (spectators) {
+    const width = spectators.names.length;
+    spectators.names.forEach((name, k) => {
+      const values = new Float32Array(numJets);
+      for (let i = 0; i < numJets; i++) values[i] = spectators.values[i * width + k];
+      // Branch names keep letters, digits and '_' (ATLAS's 'Aux.x' becomes 'Aux_x'); a name
+      // that a prediction column already uses gets the prefix 'spectator_'.
+      const branch = name.replace(/[^A-Za-z0-9_]/g, '_');
+      const taken = columns.some((column) => column.name === branch);
+      columns.push({ name: taken ? `spectator_${branch}` : branch, values });
+    });
+  }
   if (predictions.label.every((label) => label >= 0)) {
     predictions.classes.forEach((name, k) => {
       const values = new Int32Array(numJets);

@@ -72,12 +72,13 @@ export const inference: TaskDefinition = {
       weight: arrays.weight,
       pt: arrays.pt,
       eta: arrays.eta,
+      ...(manifest.spectators && arrays.spectators ? { spectators: { names: manifest.spectators, values: arrays.spectators } } : {}),
     };
     await writePredictions(path.join(outputDir, 'predictions.npz'), predictions);
     await writePredictionTree(path.join(outputDir, 'predictions.root'), predictions);
     await writeFile(
       path.join(outputDir, 'predictions.json'),
-      `${JSON.stringify({ classes: manifest.classes, numJets: arrays.numJets, model: classifier.modelName, runtime, seconds }, null, 2)}\n`,
+      `${JSON.stringify({ classes: manifest.classes, spectators: manifest.spectators ?? [], numJets: arrays.numJets, model: classifier.modelName, runtime, seconds }, null, 2)}\n`,
     );
     reporter.info(`Inference: ${Math.round(arrays.numJets / Math.max(seconds, 1e-9))} jets/s`);
   },
