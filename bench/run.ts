@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const scripts = ['root-reader.js', 'root-memory.js', 'pipeline.js', 'inference.js', 'training.js', 'evaluation.js'];
+const scripts = ['root-reader.js', 'root-memory.js', 'dataset.js', 'pipeline.js', 'inference.js', 'training.js', 'evaluation.js'];
 
 let failed = 0;
 for (const script of scripts) {
