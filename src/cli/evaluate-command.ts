@@ -3,7 +3,7 @@
  * the HTML report for tagger outputs written by another framework (ROOT or .npz).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadEvaluateConfig, labelClassNames, type EvaluateConfig } from '../evaluation/evaluate-config.js';
 import { readExternalInput } from '../evaluation/external-input.js';
@@ -94,8 +94,15 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     configPath !== undefined ? await loadEvaluateConfig(configPath) : await configFromFlags(args, files, option(args, 'name') ?? defaultName);
   if (option(args, 'name') !== undefined) config.name = option(args, 'name') as string;
 
-  const outputDir = resolveOutputDir(args, config, files, configPath);
+  const { dir: outputDir, hash } = resolveOutputDir(args, config, files, configPath);
+  const identityFile = path.join(outputDir, 'evaluation-identity.txt');
   if (existsSync(path.join(outputDir, EVALUATION_SUMMARY_FILE)) && !args.options.force) {
+    const stored = existsSync(identityFile) ? readFileSync(identityFile, 'utf8').trim() : '';
+    if (stored !== hash) {
+      throw new TaskError(
+        `${outputDir} holds an evaluation of another config or other inputs; choose another --output folder, or pass --force to replace it`,
+      );
+    }
     log(`already evaluated with the same config and inputs (use --force to redo): ${outputDir}`);
     process.stdout.write(`${outputDir}\n`);
     return 0;
@@ -129,10 +136,13 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
       },
       onProgress: (index, total, name) => log(`evaluating ${name} (${index + 1}/${total})`),
     });
+    writeFileSync(path.join(temporary, 'evaluation-identity.txt'), `${hash}\n`);
     rmSync(outputDir, { recursive: true, force: true });
     renameSync(temporary, outputDir);
     for (const d of summary.discriminants) {
-      const wps = d.working_points.map((wp) => `${(100 * wp.signal_efficiency).toFixed(1)}% at ${Number((100 * wp.target_mistag).toPrecision(4))}%`).join(', ');
+      const wps = d.working_points
+        .map((wp) => `${(100 * wp.signal_efficiency).toFixed(1)}% at ${Number((100 * wp.target_mistag).toPrecision(4))}%${wp.below_background_resolution ? ' (below resolution)' : ''}`)
+        .join(', ');
       log(`${d.label}: AUC = ${d.auc.toFixed(4)}; signal efficiency ${wps} mistag`);
     }
   } catch (error) {
@@ -149,9 +159,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
  * digits of SHA-256) covers the resolved config and each input's path, size and
  * modification time, so that a changed input or setting never reuses an old folder.
  */
-function resolveOutputDir(args: ParsedArguments, config: EvaluateConfig, files: readonly string[], configPath: string | undefined): string {
-  const explicit = option(args, 'output');
-  if (explicit !== undefined) return path.resolve(explicit);
+function resolveOutputDir(args: ParsedArguments, config: EvaluateConfig, files: readonly string[], configPath: string | undefined): { dir: string; hash: string } {
   const identity = stableStringify({
     config: { ...config, path: undefined },
     configText: configPath === undefined ? null : readFileSync(configPath, 'utf8'),
@@ -161,7 +169,9 @@ function resolveOutputDir(args: ParsedArguments, config: EvaluateConfig, files: 
     }),
   });
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 12);
-  return path.resolve(option(args, 'output-dir') ?? 'results', 'Evaluate', config.name, hash);
+  const explicit = option(args, 'output');
+  if (explicit !== undefined) return { dir: path.resolve(explicit), hash };
+  return { dir: path.resolve(option(args, 'output-dir') ?? 'results', 'Evaluate', config.name, hash), hash };
 }
 
 function describeConfig(configPath: string): { path: string; sha256: string; text: string } {

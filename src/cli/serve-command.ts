@@ -1,6 +1,7 @@
 /** `bhive serve [--output-dir DIR] [--port N]`: the local dashboard of evaluations and their comparison. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { TaskError } from '../errors.js';
+import { InputError, TaskError } from '../errors.js';
 import { startDashboard } from '../report/dashboard.js';
 import { parseArguments, type OptionSpec } from './args.js';
 
@@ -30,6 +31,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TaskError(`invalid value '${portText}' for --port: expected a whole number from 0 to 65535`);
   const outputRoot = path.resolve(typeof args.options['output-dir'] === 'string' ? args.options['output-dir'] : 'results');
+  if (!existsSync(outputRoot)) {
+    throw new InputError(`output folder ${outputRoot} does not exist; pass --output-dir with the folder that bhive run or bhive evaluate wrote into`, { file: outputRoot });
+  }
   const quiet = Boolean(args.options.quiet);
 
   const dashboard = await startDashboard({

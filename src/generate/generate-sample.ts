@@ -5,6 +5,7 @@
  * last and records the settings, so a folder that has it is complete.
  */
 
+import { readdirSync } from 'node:fs';
 import { mkdir, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -47,7 +48,21 @@ export async function generateSample(options: GenerateOptions): Promise<Generate
   const numTestFiles = checkCount('numTestFiles', options.numTestFiles ?? 2);
   const jetsPerFile = checkCount('jetsPerFile', options.jetsPerFile ?? 4000);
   const seed = options.seed ?? 1;
-  await mkdir(options.outputDir, { recursive: true });
+  try {
+    await mkdir(options.outputDir, { recursive: true });
+  } catch (error) {
+    throw new InputError(`cannot create the output folder ${options.outputDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      file: options.outputDir,
+    });
+  }
+  // Files of an earlier sample would be read together with the new ones by a glob such as train_*.root.
+  const leftovers = readdirSync(options.outputDir).filter((name) => name.endsWith('.root'));
+  if (leftovers.length > 0) {
+    throw new InputError(
+      `${options.outputDir} already holds ROOT files (${leftovers.slice(0, 5).join(', ')}${leftovers.length > 5 ? ', ...' : ''}); write the sample into an empty folder, or remove them first`,
+      { file: options.outputDir },
+    );
+  }
 
   const plan = [
     ...Array.from({ length: numTrainFiles }, (_, k) => ({ name: `train_${k + 1}.root`, withTruth: true })),

@@ -63,7 +63,9 @@ function renderComparisonTable(entries: ReadonlyArray<{ run: RunEntry; discrimin
     formatWithUncertainty(discriminant.auc, discriminant.auc_bootstrap_std),
     ...targets.map((target) => {
       const wp = discriminant.working_points.find((point) => point.target_mistag === target);
-      return wp === undefined ? '–' : formatWithUncertainty(wp.signal_efficiency, wp.signal_efficiency_uncertainty);
+      if (wp === undefined) return '–';
+      const value = formatWithUncertainty(wp.signal_efficiency, wp.signal_efficiency_uncertainty);
+      return wp.below_background_resolution ? `${value} (below resolution: fewer background jets than 1/mistag)` : value;
     }),
     ...efficiencies.map((efficiency) => {
       const point = discriminant.rejection.find((r) => r.target_efficiency === efficiency);

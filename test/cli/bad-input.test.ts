@@ -121,3 +121,10 @@ test('cuts that remove every jet fail the dataset', () => {
   assert.match(outcome.stderr, /log10: true/);
   assert.deepEqual(completedOutputs(outcome.outputRoot), []);
 });
+
+test('collision data without labels gets a hint', () => {
+  const outcome = runBhive(baseConfig.replace('train: [train_*.root]', 'train: [da_train1_1.root]'));
+  assert.equal(outcome.status, 1);
+  assert.match(outcome.stderr, /branch 'jetorigin_\w+' not found/);
+  assert.match(outcome.stderr, /run with --require-labels false/);
+});

@@ -132,3 +132,16 @@ test('missing input file is named', () => {
   assert.equal(run.status, 1);
   assert.match(run.stderr, /input file \/nonexistent\/pred\.root not found/);
 });
+
+test('output folder of another evaluation is not reused', () => {
+  const output = path.join(mkdtempSync(path.join(os.tmpdir(), 'bhive-evaluate-')), 'out');
+  const file = sharedData('predictions', 'weaver_ak8_flavour_pred.root');
+  const first = runBhive(['evaluate', file, '--discriminants', 'HbbVsHqq=H_bb/H_qq', '--output', output, '--quiet']);
+  assert.equal(first.status, 0, first.stderr);
+  const same = runBhive(['evaluate', file, '--discriminants', 'HbbVsHqq=H_bb/H_qq', '--output', output]);
+  assert.equal(same.status, 0, same.stderr);
+  assert.match(same.stderr, /already evaluated with the same config and inputs/);
+  const other = runBhive(['evaluate', file, '--discriminants', 'HccVsHqq=H_cc/H_qq', '--output', output]);
+  assert.equal(other.status, 1);
+  assert.match(other.stderr, /holds an evaluation of another config or other inputs/);
+});

@@ -114,3 +114,10 @@ describe('generateSample', () => {
     assert.ok(roc.CvsL.auc > 0.6, `CvsL AUC ${roc.CvsL.auc}`);
   });
 });
+
+test('generate rejects a folder with ROOT files', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bhive-generate-'));
+  await generateSample({ outputDir: dir, numTrainFiles: 2, numTestFiles: 1, jetsPerFile: 20 });
+  await assert.rejects(generateSample({ outputDir: dir, numTrainFiles: 1, numTestFiles: 1, jetsPerFile: 20 }), /already holds ROOT files \(/);
+  rmSync(dir, { recursive: true, force: true });
+});

@@ -28,6 +28,21 @@ function checkBinningCoversCuts(config: BhiveConfig): void {
   }
 }
 
+/**
+ * Add a hint to a missing-branch error about a truth-label branch: the usual cause is a
+ * collision-data sample, which has no truth branches and needs require_labels false.
+ */
+function withCollisionDataHint(error: unknown, config: BhiveConfig, requireLabels: boolean): unknown {
+  if (!requireLabels || !(error instanceof InputError)) return error;
+  const missing = /branch '([^']+)' not found/.exec(error.message)?.[1];
+  if (missing === undefined || !JSON.stringify([config.classes, config.drop]).includes(JSON.stringify(missing))) return error;
+  return new InputError(
+    `${error.message} It is a truth-label branch: if this sample is collision data, run with --require-labels false.`,
+    error.context,
+    { cause: error },
+  );
+}
+
 export const datasetConstruction: TaskDefinition = {
   name: 'DatasetConstruction',
   description: 'read the ROOT files of a sample, apply cuts and labels, reweight in (pT, eta), write shuffled .npz chunks',
@@ -62,20 +77,25 @@ export const datasetConstruction: TaskDefinition = {
   async run({ config, parameters, outputDir, dataDir, reporter }) {
     const files = resolveSampleFiles(config, String(parameters.sample), dataDir);
     reporter.info(`DatasetConstruction: ${files.length} file(s) of sample '${String(parameters.sample)}', tree '${config.tree}'`);
-    const manifest = await constructDataset({
-      config,
-      files,
-      outputDir,
-      seed: Number(parameters.seed),
-      chunkSize: Number(parameters.chunk_size),
-      requireLabels: Boolean(parameters.require_labels),
-      onBadFile: parameters.on_bad_file === 'skip' ? 'skip' : 'fail',
-      numWorkers: Number(parameters.processing_workers),
-      onProgress: (event) => {
-        const label = `file ${event.fileIndex + 1}/${event.numFiles} ${path.basename(event.file)}`;
-        reporter.progress(label, event.entriesDone, event.entriesTotal, 'entries');
-      },
-    });
+    let manifest: Awaited<ReturnType<typeof constructDataset>>;
+    try {
+      manifest = await constructDataset({
+        config,
+        files,
+        outputDir,
+        seed: Number(parameters.seed),
+        chunkSize: Number(parameters.chunk_size),
+        requireLabels: Boolean(parameters.require_labels),
+        onBadFile: parameters.on_bad_file === 'skip' ? 'skip' : 'fail',
+        numWorkers: Number(parameters.processing_workers),
+        onProgress: (event) => {
+          const label = `file ${event.fileIndex + 1}/${event.numFiles} ${path.basename(event.file)}`;
+          reporter.progress(label, event.entriesDone, event.entriesTotal, 'entries');
+        },
+      });
+    } catch (error) {
+      throw withCollisionDataHint(error, config, Boolean(parameters.require_labels));
+    }
     reporter.endProgress();
     for (const skipped of manifest.skippedFiles ?? []) reporter.warn(`DatasetConstruction: skipped ${skipped.path}: ${skipped.reason}`);
     if (manifest.numJets === 0) {
@@ -88,6 +108,6 @@ export const datasetConstruction: TaskDefinition = {
     }
     const counts = Object.entries(manifest.classCounts).map(([name, n]) => `${name} ${n}`).join(', ');
     const dropped = Object.entries(manifest.dropped).map(([reason, n]) => `${reason} ${n}`).join(', ');
-    reporter.info(`DatasetConstruction: ${manifest.numJets} jets (${counts}); dropped: ${dropped || 'none'}`);
+    reporter.info(`DatasetConstruction: ${manifest.numJets} jets (${counts || 'no truth labels'}); dropped: ${dropped || 'none'}`);
   },
 };
