@@ -24,7 +24,7 @@ usage:
   bhive serve [--output-dir DIR] [--port N]           dashboard of evaluations on 127.0.0.1
   bhive --version
 
-Tasks: DatasetConstruction, Training, Inference, ROCCurve, WorkingPoint, Report, Export,
+Tasks: DatasetConstruction, InputPlots, Training, Inference, ROCCurve, WorkingPoint, Report, Export,
 and the preset DeepJetWorkflow (bhive tasks lists them with their parameters).
 Example: bhive run WorkingPoint --config configs/nanox_deepjet.yml --epochs 10
 

@@ -2,6 +2,7 @@
 import { datasetConstruction } from './builtin/dataset-construction.js';
 import { exportTask } from './builtin/export.js';
 import { inference } from './builtin/inference.js';
+import { inputPlots } from './builtin/input-plots.js';
 import { report } from './builtin/report.js';
 import { rocCurve } from './builtin/roc-curve.js';
 import { training } from './builtin/training.js';
@@ -12,6 +13,6 @@ import { TaskRegistry } from './registry.js';
 /** Return a registry holding the chain's tasks and the DeepJetWorkflow preset. */
 export function createTaskRegistry(): TaskRegistry {
   const registry = new TaskRegistry();
-  for (const task of [datasetConstruction, training, inference, rocCurve, workingPoint, report, exportTask, deepJetWorkflow]) registry.register(task);
+  for (const task of [datasetConstruction, inputPlots, training, inference, rocCurve, workingPoint, report, exportTask, deepJetWorkflow]) registry.register(task);
   return registry;
 }

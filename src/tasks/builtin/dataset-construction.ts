@@ -77,6 +77,7 @@ export const datasetConstruction: TaskDefinition = {
   async run({ config, parameters, outputDir, dataDir, reporter }) {
     const files = resolveSampleFiles(config, String(parameters.sample), dataDir);
     reporter.info(`DatasetConstruction: ${files.length} file(s) of sample '${String(parameters.sample)}', tree '${config.tree}'`);
+    const start = performance.now();
     let manifest: Awaited<ReturnType<typeof constructDataset>>;
     try {
       manifest = await constructDataset({
@@ -108,6 +109,11 @@ export const datasetConstruction: TaskDefinition = {
     }
     const counts = Object.entries(manifest.classCounts).map(([name, n]) => `${name} ${n}`).join(', ');
     const dropped = Object.entries(manifest.dropped).map(([reason, n]) => `${reason} ${n}`).join(', ');
-    reporter.info(`DatasetConstruction: ${manifest.numJets} jets (${counts || 'no truth labels'}); dropped: ${dropped || 'none'}`);
+    const seconds = (performance.now() - start) / 1000;
+    const entries = manifest.inputs.reduce((sum, input) => sum + input.numEntries, 0);
+    reporter.info(
+      `DatasetConstruction: ${manifest.numJets} jets (${counts || 'no truth labels'}); dropped: ${dropped || 'none'}; ` +
+        `${entries} entries of ${files.length} file(s) in ${seconds.toFixed(1)} s (${Math.round(manifest.numJets / Math.max(seconds, 1e-9))} jets/s)`,
+    );
   },
 };
