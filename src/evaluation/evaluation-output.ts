@@ -21,6 +21,7 @@ import {
   type RejectionSummary,
 } from './summary.js';
 import { writeWorkingPoints } from './working-point-report.js';
+import { writeReferenceRatios } from './reference-ratio.js';
 
 /** Points per curve kept in evaluation.json for overlays in the dashboard. */
 export const SUMMARY_ROC_POINTS = 300;
@@ -84,6 +85,8 @@ export function writeEvaluation(
       if (writeWindowPlot(path.join(outputDir, base), e, plotOptions.pngWidth)) plots.push({ name: base, title: `ROC curves in (pT, η) windows: ${e.jets.label}` });
     }
   }
+
+  plots.push(...writeReferenceRatios(outputDir, evaluations, plotOptions.pngWidth));
 
   const summary = buildSummary(data, evaluations, plots, options);
   writeFileAtomic(path.join(outputDir, EVALUATION_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);

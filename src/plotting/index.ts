@@ -9,3 +9,5 @@ export { svgToPng, DEJAVU_FONT_DIRS, type PngOptions } from './png.js';
 export { plotData, writePlot, type PlotFiles, type WritePlotOptions } from './write-plot.js';
 export { writeFileAtomic } from './atomic-write.js';
 export { decadeFloor, formatDecade, formatLinearTick, linearTicks, logDomain, logTicks, niceLinearDomain, niceStep } from './ticks.js';
+export { stackSvgs, writeStackedPlot } from './stack.js';
+export { prefixSvgIds } from './svg-ids.js';

@@ -1,4 +1,5 @@
 /** Small HTML building blocks shared by the report and the dashboard: escaping, tables, the page shell. */
+export { prefixSvgIds } from '../plotting/svg-ids.js';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -44,25 +45,6 @@ export function formatWithUncertainty(value: number, uncertainty: number | null 
   }
   const decimals = Math.max(0, Math.min(10, 1 - Math.floor(Math.log10(uncertainty))));
   return `${value.toFixed(decimals)} ± ${uncertainty.toFixed(decimals)}`;
-}
-
-/**
- * Gives the ids inside an SVG document a prefix, with the url(#id) and href="#id"
- * references to them, so that several SVGs inlined in one page keep their own clip paths.
- */
-export function prefixSvgIds(svg: string, prefix: string): string {
-  const ids = new Set<string>();
-  for (const match of svg.matchAll(/\sid="([^"]+)"/g)) ids.add(match[1]);
-  let out = svg;
-  for (const id of ids) {
-    const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out
-      .replace(new RegExp(`\\sid="${escaped}"`, 'g'), ` id="${prefix}${id}"`)
-      .replace(new RegExp(`url\\(#${escaped}\\)`, 'g'), `url(#${prefix}${id})`)
-      .replace(new RegExp(`href="#${escaped}"`, 'g'), `href="#${prefix}${id}"`);
-  }
-  // the XML declaration is not allowed inside HTML
-  return out.replace(/^<\?xml[^>]*>\s*/, '');
 }
 
 const STYLE = `
