@@ -18,7 +18,7 @@ export interface FeatureHistograms {
 /**
  * Histogram `values` (one per jet or candidate) by class. `classOf[i]` is the class index
  * of value i, or -1 to leave it out. The range runs from the 0.5 % to the 99.5 % quantile
- * of all finite values; a constant feature gets one bin around its value.
+ * of all finite values, and a constant feature gets one bin around its value.
  */
 export function histogramByClass(
   values: ArrayLike<number>,

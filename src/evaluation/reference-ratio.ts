@@ -1,8 +1,8 @@
 /**
- * Comparison of a tagger with a reference tagger on the same jets: for every pair of a
- * discriminant and a stored reference score with the same signal and background classes,
- * a figure with both ROC curves above the ratio of their mistag rates (new over
- * reference) at the same signal efficiency.
+ * Comparison of a tagger with a reference tagger on the same jets. Every discriminant and
+ * stored reference score with the same signal and background classes get one figure: both
+ * ROC curves above the ratio of their mistag rates (new over reference) at equal signal
+ * efficiency.
  */
 import path from 'node:path';
 import { decadeFloor, writeStackedPlot } from '../plotting/index.js';

@@ -1,7 +1,8 @@
 /**
  * InputPlots: the distribution of every input feature per class, from a constructed
- * dataset. Global features use one value per jet; candidate features use every candidate
- * slot that is not padding (a slot whose features all equal the group's pad value).
+ * dataset. Global features use one value per jet. Candidate features use every candidate
+ * slot that is not padding, where padding is a slot whose features all equal the group's
+ * pad value.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
