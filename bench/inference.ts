@@ -14,46 +14,20 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JetArrays } from '../src/dataset/types.js';
 import { exportOnnxModel } from '../src/export/export-model.js';
 import { OnnxPredictor, onnxRuntimeVersion } from '../src/export/onnx-runtime.js';
-import type { ModelInputLayout } from '../src/models/classifier.js';
 import { registerBuiltinModels } from '../src/models/register-builtins.js';
 import { createClassifier } from '../src/models/registry.js';
-import { Random } from '../src/random.js';
+import { DEEPJET_LAYOUT, syntheticJets } from './synthetic-jets.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const torchScript = process.env.BHIVE_TORCH_BENCH ?? path.resolve(root, '..', 'shared', 'bench', 'torch_deepjet.py');
 
-const layout: ModelInputLayout = {
-  numGlobalFeatures: 15,
-  groups: [
-    { name: 'cpf', maxCandidates: 25, features: Array.from({ length: 16 }, (_, i) => `cpf_${i}`) },
-    { name: 'npf', maxCandidates: 25, features: Array.from({ length: 6 }, (_, i) => `npf_${i}`) },
-    { name: 'sv', maxCandidates: 4, features: Array.from({ length: 12 }, (_, i) => `sv_${i}`) },
-  ],
-  classes: ['b', 'bb', 'lepb', 'c', 'uds', 'g'],
-};
 
 function line(name: string, value: string): void {
   process.stdout.write(`${name.padEnd(52)} ${value}\n`);
 }
 
-function syntheticJets(numJets: number, seed: number): JetArrays {
-  const random = new Random(seed);
-  const fill = (n: number): Float32Array => Float32Array.from({ length: n }, () => random.normal());
-  const groups: Record<string, Float32Array> = {};
-  for (const group of layout.groups) groups[group.name] = fill(numJets * group.maxCandidates * group.features.length);
-  return {
-    numJets,
-    global: fill(numJets * layout.numGlobalFeatures),
-    groups,
-    label: new Int32Array(numJets),
-    weight: new Float32Array(numJets).fill(1),
-    pt: new Float32Array(numJets).fill(50),
-    eta: new Float32Array(numJets),
-  };
-}
 
 /** Best jets/s of `rounds` timed calls of `predict`, after one warm-up call. */
 async function jetsPerSecond(predict: () => Promise<unknown>, numJets: number, rounds: number): Promise<number> {
@@ -85,13 +59,13 @@ export async function benchInference(): Promise<void> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'bhive-bench-inference-'));
   try {
     const numJets = 4096;
-    const jets = syntheticJets(numJets, 8);
-    const classifier = await createClassifier('deepjet', layout, { seed: 1 });
+    const jets = syntheticJets(DEEPJET_LAYOUT, numJets, 8);
+    const classifier = await createClassifier('deepjet', DEEPJET_LAYOUT, { seed: 1 });
     await classifier.save(path.join(workDir, 'model'));
     const tfjs = await jetsPerSecond(() => classifier.predictModel(jets), numJets, 2);
     classifier.dispose();
 
-    const summary = await exportOnnxModel(path.join(workDir, 'model'), path.join(workDir, 'onnx'), { checkJets: syntheticJets(256, 9) });
+    const summary = await exportOnnxModel(path.join(workDir, 'model'), path.join(workDir, 'onnx'), { checkJets: syntheticJets(DEEPJET_LAYOUT, 256, 9) });
     const predictor = await OnnxPredictor.load(summary.modelFile, summary.signature, { batchSize: 1024 });
     const onnx = await jetsPerSecond(() => predictor.predict(jets), numJets, 3);
     await predictor.dispose();

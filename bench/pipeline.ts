@@ -21,7 +21,7 @@ import type { ModelInputLayout } from '../src/models/classifier.js';
 import { registerBuiltinModels } from '../src/models/register-builtins.js';
 import { createClassifier } from '../src/models/registry.js';
 import { installMatMulOverride, restoreMatMulKernels } from '../src/models/tfjs/matmul-override.js';
-import { Random } from '../src/random.js';
+import { DEEPJET_LAYOUT, syntheticJets } from './synthetic-jets.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dataDir = process.env.BHIVE_DATA ?? path.resolve(root, '..', 'shared', 'data', 'jets-nanox');
@@ -43,22 +43,6 @@ async function benchDatasetConstruction(): Promise<void> {
   line(`dataset construction (${files.length} files, ${entries} entries)`, `${(entries / seconds).toFixed(0)} entries/s, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s of ROOT file`);
 }
 
-/** Synthetic jets in the DeepJet input layout, with standard-normal features. */
-function syntheticJets(layout: ModelInputLayout, numJets: number, seed: number): JetArrays {
-  const random = new Random(seed);
-  const fill = (n: number): Float32Array => Float32Array.from({ length: n }, () => random.normal());
-  const groups: Record<string, Float32Array> = {};
-  for (const group of layout.groups) groups[group.name] = fill(numJets * group.maxCandidates * group.features.length);
-  return {
-    numJets,
-    global: fill(numJets * layout.numGlobalFeatures),
-    groups,
-    label: Int32Array.from({ length: numJets }, () => random.integer(layout.classes.length)),
-    weight: new Float32Array(numJets).fill(1),
-    pt: new Float32Array(numJets).fill(50),
-    eta: new Float32Array(numJets),
-  };
-}
 
 async function trainingJetsPerSecond(layout: ModelInputLayout, data: JetArrays, batchSize: number, override: boolean): Promise<number> {
   // Creating a classifier initialises the backend, which installs the override, so the
@@ -98,15 +82,7 @@ function selectFirst(data: JetArrays, n: number): JetArrays {
 
 async function benchDeepJet(): Promise<void> {
   registerBuiltinModels();
-  const layout: ModelInputLayout = {
-    numGlobalFeatures: 15,
-    groups: [
-      { name: 'cpf', maxCandidates: 25, features: Array.from({ length: 16 }, (_, i) => `c${i}`) },
-      { name: 'npf', maxCandidates: 25, features: Array.from({ length: 6 }, (_, i) => `n${i}`) },
-      { name: 'sv', maxCandidates: 4, features: Array.from({ length: 12 }, (_, i) => `s${i}`) },
-    ],
-    classes: ['b', 'bb', 'lepb', 'c', 'uds', 'g'],
-  };
+  const layout = DEEPJET_LAYOUT;
   const batchSize = 128;
   const data = syntheticJets(layout, 1024, 7);
 

@@ -15,48 +15,24 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JetArrays } from '../src/dataset/types.js';
-import type { ModelInputLayout, TrainOptions } from '../src/models/classifier.js';
+import type { TrainOptions } from '../src/models/classifier.js';
 import { registerBuiltinModels } from '../src/models/register-builtins.js';
 import { createClassifier } from '../src/models/registry.js';
 import { TfjsClassifier } from '../src/models/tfjs/tfjs-classifier.js';
-import { Random } from '../src/random.js';
 import { AdamW } from '../src/training/adamw.js';
 import { trainEpoch } from '../src/training/train-epoch.js';
+import { Random } from '../src/random.js';
+import { DEEPJET_LAYOUT, syntheticJets } from './synthetic-jets.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const torchScript = process.env.BHIVE_TORCH_BENCH ?? path.resolve(root, '..', 'shared', 'bench', 'torch_deepjet.py');
 const batchSize = 1024;
 
-const layout: ModelInputLayout = {
-  numGlobalFeatures: 15,
-  groups: [
-    { name: 'cpf', maxCandidates: 25, features: Array.from({ length: 16 }, (_, i) => `cpf_${i}`) },
-    { name: 'npf', maxCandidates: 25, features: Array.from({ length: 6 }, (_, i) => `npf_${i}`) },
-    { name: 'sv', maxCandidates: 4, features: Array.from({ length: 12 }, (_, i) => `sv_${i}`) },
-  ],
-  classes: ['b', 'bb', 'lepb', 'c', 'uds', 'g'],
-};
 
 function line(name: string, value: string): void {
   process.stdout.write(`${name.padEnd(56)} ${value}\n`);
 }
 
-function syntheticJets(numJets: number, seed: number): JetArrays {
-  const random = new Random(seed);
-  const fill = (n: number): Float32Array => Float32Array.from({ length: n }, () => random.normal());
-  const groups: Record<string, Float32Array> = {};
-  for (const group of layout.groups) groups[group.name] = fill(numJets * group.maxCandidates * group.features.length);
-  return {
-    numJets,
-    global: fill(numJets * layout.numGlobalFeatures),
-    groups,
-    label: Int32Array.from({ length: numJets }, () => random.integer(layout.classes.length)),
-    weight: new Float32Array(numJets).fill(1),
-    pt: new Float32Array(numJets).fill(50),
-    eta: new Float32Array(numJets),
-  };
-}
 
 /** Peak resident set size of this process so far, in MiB. */
 function peakRssMiB(): number {
@@ -98,8 +74,8 @@ export async function benchTraining(numBatches: number): Promise<void> {
   registerBuiltinModels();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'bhive-bench-training-'));
   try {
-    const jets = syntheticJets(batchSize * numBatches, 3);
-    const classifier = await createClassifier('deepjet', layout, { seed: 1, predictBatchSize: batchSize });
+    const jets = syntheticJets(DEEPJET_LAYOUT, batchSize * numBatches, 3);
+    const classifier = await createClassifier('deepjet', DEEPJET_LAYOUT, { seed: 1, predictBatchSize: batchSize });
     if (!(classifier instanceof TfjsClassifier)) throw new Error('the deepjet model is expected to be a tfjs model');
     const optimizer = new AdamW(classifier.optimizedParameters(), { learningRate: 1e-3, weightDecay: 0.01 });
     const options: TrainOptions = {
@@ -117,14 +93,14 @@ export async function benchTraining(numBatches: number): Promise<void> {
     const random = new Random(1);
 
     // Warm-up: one batch compiles the kernels and grows the wasm heap.
-    await trainEpoch(classifier, optimizer, { ...options, train: syntheticJets(batchSize, 4) }, schedule, 1, random);
+    await trainEpoch(classifier, optimizer, { ...options, train: syntheticJets(DEEPJET_LAYOUT, batchSize, 4) }, schedule, 1, random);
     const start = performance.now();
     const totals = await trainEpoch(classifier, optimizer, options, schedule, 1, random);
     const trainSeconds = (performance.now() - start) / 1000;
     const trainRate = totals.jets / trainSeconds;
     const trainRss = peakRssMiB();
 
-    await classifier.predictModel(syntheticJets(batchSize, 5));
+    await classifier.predictModel(syntheticJets(DEEPJET_LAYOUT, batchSize, 5));
     const inferenceStart = performance.now();
     await classifier.predictModel(jets);
     const inferenceRate = jets.numJets / ((performance.now() - inferenceStart) / 1000);

@@ -10,7 +10,7 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
-import { SlotOptimizer } from './optimizer.js';
+import { MomentOptimizer } from './moment-optimizer.js';
 import type { OptimizedParameter, SlotArray } from './optimizer.js';
 
 export type { OptimizedParameter } from './optimizer.js';
@@ -31,33 +31,20 @@ export interface AdamWState {
   secondMoments: Map<string, SlotArray>;
 }
 
-export class AdamW extends SlotOptimizer {
+export class AdamW extends MomentOptimizer {
   readonly name = 'adamw';
-  readonly weightDecay: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
 
   constructor(parameters: OptimizedParameter[], options: AdamWOptions) {
-    super(parameters, ['m', 'v'], options.learningRate);
-    this.weightDecay = options.weightDecay ?? 0;
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
+    super(parameters, options);
   }
 
   protected updateParameter(p: OptimizedParameter, g: tf.Tensor, [m, v]: tf.Variable[], t: number): void {
     const biasCorrection2 = 1 - this.beta2 ** t;
     const stepSize = this.learningRate / (1 - this.beta1 ** t);
-    m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
-    v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
+    this.updateMoments(m, v, g);
     const denominator = tf.add(tf.div(tf.sqrt(v), Math.sqrt(biasCorrection2)), this.epsilon);
     const decayed = p.decay && this.weightDecay !== 0 ? tf.mul(p.variable, 1 - this.learningRate * this.weightDecay) : p.variable;
     p.variable.assign(tf.sub(decayed, tf.mul(tf.div(m, denominator), stepSize)));
-  }
-
-  hyperparameters(): Record<string, number> {
-    return { weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 
   getState(): AdamWState {

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors.js';
 import { AdamW } from './adamw.js';
+import { MomentOptimizer } from './moment-optimizer.js';
 import { SlotOptimizer, optimizerNames } from './optimizer.js';
 import type { OptimizedParameter, Optimizer, OptimizerName } from './optimizer.js';
 
@@ -33,31 +34,14 @@ function withL2(p: OptimizedParameter, g: tf.Tensor, weightDecay: number): tf.Te
  * Adam (Kingma and Ba, arXiv:1412.6980):
  * m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g², θ ← θ − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε).
  */
-export class Adam extends SlotOptimizer {
+export class Adam extends MomentOptimizer {
   readonly name = 'adam';
-  readonly weightDecay: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-
-  constructor(parameters: OptimizedParameter[], options: OptimizerOptions) {
-    super(parameters, ['m', 'v'], options.learningRate);
-    this.weightDecay = options.weightDecay ?? 0;
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
-  }
 
   protected updateParameter(p: OptimizedParameter, gradient: tf.Tensor, [m, v]: tf.Variable[], t: number): void {
     const g = withL2(p, gradient, this.weightDecay);
-    m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
-    v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
+    this.updateMoments(m, v, g);
     const denominator = tf.add(tf.div(tf.sqrt(v), Math.sqrt(1 - this.beta2 ** t)), this.epsilon);
     p.variable.assign(tf.sub(p.variable, tf.mul(tf.div(m, denominator), this.learningRate / (1 - this.beta1 ** t))));
-  }
-
-  hyperparameters(): Record<string, number> {
-    return { weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
 
@@ -90,25 +74,12 @@ export class Sgd extends SlotOptimizer {
  * m̂ = m/(1 − β1ᵗ): when ρt > 5, θ ← θ − lr·m̂·r·√(1 − β2ᵗ)/(√v + ε) with the rectification
  * r = √((ρt − 4)(ρt − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρt)); otherwise θ ← θ − lr·m̂.
  */
-export class RAdam extends SlotOptimizer {
+export class RAdam extends MomentOptimizer {
   readonly name = 'radam';
-  readonly weightDecay: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-
-  constructor(parameters: OptimizedParameter[], options: OptimizerOptions) {
-    super(parameters, ['m', 'v'], options.learningRate);
-    this.weightDecay = options.weightDecay ?? 0;
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
-  }
 
   protected updateParameter(p: OptimizedParameter, gradient: tf.Tensor, [m, v]: tf.Variable[], t: number): void {
     const g = withL2(p, gradient, this.weightDecay);
-    m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
-    v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
+    this.updateMoments(m, v, g);
     const biasCorrection1 = 1 - this.beta1 ** t;
     const biasCorrection2 = 1 - this.beta2 ** t;
     const rhoInfinity = 2 / (1 - this.beta2) - 1;
@@ -121,10 +92,6 @@ export class RAdam extends SlotOptimizer {
     } else {
       p.variable.assign(tf.sub(p.variable, tf.mul(m, this.learningRate / biasCorrection1)));
     }
-  }
-
-  hyperparameters(): Record<string, number> {
-    return { weightDecay: this.weightDecay, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }
 
