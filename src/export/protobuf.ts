@@ -19,14 +19,14 @@ export class ProtoMessage {
     return this.size;
   }
 
-  /** An integer field (int32, int64, enum) as a varint; negative values take ten bytes, as in protobuf. */
+  /** Append an integer field (int32, int64, enum) as a varint. Negative values take ten bytes, as in protobuf. */
   int(field: number, value: number | bigint): this {
     this.push(encodeVarint(BigInt(field) << 3n | BigInt(varintWire)));
     this.push(encodeVarint(BigInt.asUintN(64, BigInt(value))));
     return this;
   }
 
-  /** A float field as little-endian IEEE 754 single precision. */
+  /** Append a float field as little-endian IEEE 754 single precision. */
   float(field: number, value: number): this {
     this.push(encodeVarint(BigInt(field) << 3n | BigInt(fixed32Wire)));
     const bytes = new Uint8Array(4);
@@ -35,12 +35,12 @@ export class ProtoMessage {
     return this;
   }
 
-  /** A string field, UTF-8 encoded. */
+  /** Append a string field, UTF-8 encoded. */
   string(field: number, value: string): this {
     return this.bytes(field, Buffer.from(value, 'utf8'));
   }
 
-  /** A bytes field. */
+  /** Append a bytes field. */
   bytes(field: number, value: Uint8Array): this {
     this.push(encodeVarint(BigInt(field) << 3n | BigInt(lengthDelimitedWire)));
     this.push(encodeVarint(BigInt(value.length)));
@@ -48,12 +48,12 @@ export class ProtoMessage {
     return this;
   }
 
-  /** An embedded message field. */
+  /** Append an embedded message field. */
   message(field: number, value: ProtoMessage): this {
     return this.bytes(field, value.encode());
   }
 
-  /** The whole message as bytes. */
+  /** Return the whole message as bytes. */
   encode(): Uint8Array {
     const result = new Uint8Array(this.size);
     let offset = 0;

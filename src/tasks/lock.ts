@@ -97,7 +97,7 @@ export async function acquireLock(lockPath: string, taskName: string, options: L
     const local = holder.host === os.hostname();
     if (local && (holder.pid === process.pid || !processAlive(holder.pid))) {
       // NOTE: two processes that find the same stale lock at the same moment could both
-      // remove it; reading the holder again just before removing narrows that window.
+      // remove it. Reading the holder again just before removing narrows that window.
       if (sameHolder(readHolder(lockPath), holder)) rmSync(lockPath, { force: true });
       continue;
     }

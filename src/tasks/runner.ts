@@ -16,15 +16,15 @@ import type { TaskEnvironment, TaskInstance } from './task.js';
 
 export type TaskState = 'complete' | 'missing';
 
-/** A task's output is complete when its final directory exists (it is only ever renamed into place). */
+/** Return 'complete' when the task's final directory exists, which happens only by renaming a finished output into place. */
 export function taskState(instance: TaskInstance): TaskState {
   return existsSync(instance.outputDir) ? 'complete' : 'missing';
 }
 
-/** What happened to a task that was missing when the run started. */
+/** Outcome of a task that was missing when the run started: run here, or completed meanwhile by another process. */
 export type TaskOutcome = 'ran' | 'reused';
 
-/** Runs one missing task; the default runs it in this process, `--workers` uses child processes. */
+/** Function that produces one missing task's output: in this process by default, in child processes with `--workers`. */
 export type TaskExecutor = (instance: TaskInstance) => Promise<TaskOutcome>;
 
 export interface RunOptions {
@@ -33,7 +33,7 @@ export interface RunOptions {
   workers?: number;
   /** Wait for another process that produces the same output (default), or fail at once. */
   waitForLocks?: boolean;
-  /** How each task is run; default `runInProcess`. */
+  /** Executor of each missing task; default `runInProcess`. */
   executor?: TaskExecutor;
 }
 

@@ -204,7 +204,7 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
   async restore(dir: string): Promise<void> {
     const header = await readSavedModelHeader(dir);
     if (header.model !== this.modelName) {
-      throw new InputError(`${dir} holds a '${header.model}' model; expected '${this.modelName}'`, { file: dir });
+      throw new InputError(`${dir} contains a '${header.model}' model, but '${this.modelName}' was expected; load it with loadClassifier, which picks the model from model.json`, { file: dir });
     }
     const file = path.join(dir, header.weights.file);
     this.network.parameters.assignValues(await readArrayBundle(file, header.weights.arrays), file);
