@@ -67,6 +67,12 @@ export interface TrainOptions {
    * when there is none; a number takes that epoch's checkpoint and fails when it is missing.
    */
   resumeFrom?: 'latest' | number;
+  /**
+   * Threads that compute each batch, each a share of its jets (data-parallel training);
+   * default 1. Above 1, worker threads hold copies of the model, and batch normalisation
+   * uses the statistics of each share, so the result depends on this number.
+   */
+  trainThreads?: number;
 }
 
 export interface TrainSummary {

@@ -7,12 +7,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { InputError } from '../errors.js';
 import type { TrainOptions } from '../models/classifier.js';
 import { DropoutSeeds } from '../models/tfjs/layers.js';
+import { gatherRows } from '../models/tfjs/inputs.js';
+import type { JetArrays } from '../dataset/types.js';
 import type { Random } from '../random.js';
 import type { Optimizer } from './optimizer.js';
 import { batchRanges, sampleEpoch } from './sampling.js';
 import { learningRateAt } from './schedules.js';
 import type { ScheduleOptions } from './schedules.js';
 import type { TrainableModel } from './trainable.js';
+import type { ShareArrays } from './replicas/messages.js';
+import type { ReplicaPool } from './replicas/replica-pool.js';
+import { shareGradients } from './share-gradients.js';
 
 /** Sums over the batches of one epoch; with 'weighted_loss' the loss and correct counts are weighted and `weightSum` is Σw. */
 export interface EpochTotals {
@@ -45,6 +50,7 @@ export async function trainEpoch(
   schedule: ScheduleOptions,
   epoch: number,
   random: Random,
+  replicas?: ReplicaPool,
 ): Promise<EpochTotals> {
   const indices = epochIndices(options, random);
   const ranges = batchRanges(indices.length, options.batchSize);
@@ -64,33 +70,48 @@ export async function trainEpoch(
       weights[i] = weighted ? options.train.weight[batch[i]] : 1;
       batchWeight += weights[i];
     }
-    const mode = { training: true, dropoutSeeds: new DropoutSeeds(random.nextUint32()) };
+    const dropoutSeed = random.nextUint32();
     optimizer.learningRate = learningRateAt(schedule, { epoch, batch: b, numBatches: ranges.length });
 
-    const { lossValue, correct } = runOutOfMemoryChecked(options.batchSize, () => tf.tidy(() => {
-      const labelTensor = tf.tensor1d(labels, 'int32');
-      const oneHot = tf.oneHot(labelTensor, model.numClasses);
-      const weightTensor = weighted ? tf.tensor1d(weights) : undefined;
-      let correctCount: tf.Tensor | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const logits = model.forward(options.train, batch, mode);
-        const hits = tf.cast(tf.equal(tf.argMax(logits, 1), labelTensor), 'float32');
-        correctCount = tf.keep(tf.sum(weightTensor === undefined ? hits : tf.mul(hits, weightTensor)));
-        if (weightTensor === undefined) return tf.losses.softmaxCrossEntropy(oneHot, logits);
-        // Σ wᵢ·(−log pᵢ[labelᵢ]) / Σ wᵢ
-        const crossEntropy = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1));
-        return tf.div(tf.sum(tf.mul(crossEntropy, weightTensor)), batchWeight);
-      }, variables);
-      let gradients = variables.map((v) => grads[v.name]);
+    // Replicas get the parameters as they are before this thread's forward pass, which
+    // updates the batch-normalisation moving averages.
+    const shares = replicas === undefined ? 1 : replicas.size + 1;
+    const cuts = shareCuts(batch.length, shares);
+    const pending = replicas?.step(
+      model.parameterArrays(),
+      cuts.slice(1).map(([from, to]) => gatherShare(options.train, model, batch.subarray(from, to), labels.subarray(from, to), weights.subarray(from, to))),
+      batchWeight,
+      cuts.slice(1).map((_, k) => replicaDropoutSeed(dropoutSeed, k + 1)),
+    );
+    const [mainFrom, mainTo] = cuts[0];
+    const own = runOutOfMemoryChecked(options.batchSize, () =>
+      tf.tidy(() =>
+        shareGradients(
+          model,
+          {
+            data: options.train,
+            indices: batch.subarray(mainFrom, mainTo),
+            labels: labels.subarray(mainFrom, mainTo),
+            weights: weights.subarray(mainFrom, mainTo),
+            batchWeight,
+            mode: { training: true, dropoutSeeds: new DropoutSeeds(dropoutSeed) },
+          },
+          variables,
+        ),
+      ),
+    );
+    const others = pending === undefined ? [] : await pending;
+    if (others.length > 0) averageNonTrainable(model, others.map((r) => r.nonTrainable));
+    tf.tidy(() => {
+      let gradients: tf.Tensor[] = own.gradients.map((g, k) =>
+        others.length === 0 ? g : tf.addN([g, ...others.map((r) => tf.tensor(r.gradients[k], g.shape))]),
+      );
       if (clipNorm > 0) gradients = clipByGlobalNorm(gradients, clipNorm);
       optimizer.applyGradients(gradients);
-      return { lossValue: value, correct: correctCount ?? tf.scalar(0) };
-    }));
-
-    const loss = (await lossValue.data())[0];
-    const numCorrect = (await correct.data())[0];
-    lossValue.dispose();
-    correct.dispose();
+    });
+    const loss = (await own.loss.data())[0] + others.reduce((sum, r) => sum + r.loss, 0);
+    const numCorrect = (await own.correct.data())[0] + others.reduce((sum, r) => sum + r.correct, 0);
+    tf.dispose([own.loss, own.correct, ...own.gradients]);
     totals.loss += loss * batchWeight;
     totals.correct += numCorrect;
     totals.weightSum += batchWeight;
@@ -99,6 +120,66 @@ export async function trainEpoch(
     options.onBatch?.(b + 1, ranges.length, loss);
   }
   return totals;
+}
+
+/**
+ * Split `count` jets into `shares` contiguous [from, to) ranges whose sizes differ by at most
+ * one; the first share, computed by the training thread, is never the larger one.
+ */
+export function shareCuts(count: number, shares: number): Array<[number, number]> {
+  const cuts: Array<[number, number]> = [];
+  const base = Math.floor(count / shares);
+  const extra = count % shares;
+  let from = 0;
+  for (let k = 0; k < shares; k++) {
+    // The last `extra` shares take one jet more.
+    const size = base + (k >= shares - extra ? 1 : 0);
+    cuts.push([from, from + size]);
+    from += size;
+  }
+  return cuts;
+}
+
+/** Dropout seed of replica `k` (1, 2, ...) for a step whose own seed is `seed`. */
+function replicaDropoutSeed(seed: number, k: number): number {
+  // A different multiple of a large odd constant per replica keeps the seeds apart.
+  return (seed + Math.imul(k, 0x9e3779b1)) >>> 0;
+}
+
+/** Copy the inputs of the jets `indices` into arrays of their own, for a replica. */
+function gatherShare(
+  data: JetArrays,
+  model: TrainableModel,
+  indices: Int32Array,
+  labels: Int32Array,
+  weights: Float32Array,
+): ShareArrays {
+  const groups: Record<string, Float32Array> = {};
+  for (const group of model.inputGroups()) {
+    groups[group.name] = gatherRows(data.groups[group.name], group.maxCandidates * group.features.length, indices);
+  }
+  return {
+    numJets: indices.length,
+    global: gatherRows(data.global, model.numGlobalFeatures, indices),
+    groups,
+    labels: labels.slice(),
+    weights: weights.slice(),
+  };
+}
+
+/** Set the batch-normalisation moving averages to the mean of this thread's and the replicas' values. */
+function averageNonTrainable(model: TrainableModel, fromReplicas: Float32Array[][]): void {
+  const own = model.nonTrainableArrays();
+  const scale = 1 / (fromReplicas.length + 1);
+  for (let p = 0; p < own.length; p++) {
+    const sum = own[p];
+    for (const values of fromReplicas) {
+      const other = values[p];
+      for (let i = 0; i < sum.length; i++) sum[i] += other[i];
+    }
+    for (let i = 0; i < sum.length; i++) sum[i] *= scale;
+  }
+  model.assignNonTrainableArrays(own);
 }
 
 /**

@@ -12,7 +12,7 @@
 
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { ConfigError, InputError } from '../errors.js';
 import type { EpochMetrics, TrainOptions, TrainSummary } from '../models/classifier.js';
 import { Random } from '../random.js';
 import {
@@ -34,6 +34,7 @@ import { createOptimizer, parseOptimizerName } from './optimizers.js';
 import { parseScheduleName } from './schedules.js';
 import type { ScheduleOptions } from './schedules.js';
 import { trainEpoch } from './train-epoch.js';
+import { ReplicaPool } from './replicas/replica-pool.js';
 import type { TrainableModel } from './trainable.js';
 
 /** Training progress after an epoch, which a checkpoint restores. */
@@ -67,8 +68,10 @@ export async function trainModelLoop(model: TrainableModel, options: TrainOption
   const bestModelDir = path.join(options.outputDir, bestModelDirName);
   let state: LoopState = { epoch: 0, history: [], bestEpoch: 0, bestValidationLoss: Number.POSITIVE_INFINITY, earlyStopping: initialEarlyStoppingState() };
   let stoppedEarly = false;
+  let replicas: ReplicaPool | undefined;
 
   try {
+    replicas = await startReplicas(model, options);
     if (options.resumeFrom !== undefined) {
       state = (await resumeFromCheckpoint(model, optimizer, random, options, settings)) ?? state;
     }
@@ -79,7 +82,7 @@ export async function trainModelLoop(model: TrainableModel, options: TrainOption
 
     for (let epoch = state.epoch + 1; epoch <= options.epochs && !stoppedEarly; epoch++) {
       const start = performance.now();
-      const totals = await trainEpoch(model, optimizer, options, schedule, epoch, random);
+      const totals = await trainEpoch(model, optimizer, options, schedule, epoch, random, replicas);
       const trainSeconds = (performance.now() - start) / 1000;
       const validation = await model.validateModel(options.validation);
 
@@ -133,11 +136,22 @@ export async function trainModelLoop(model: TrainableModel, options: TrainOption
     return { history: state.history, bestEpoch: state.bestEpoch, bestValidationLoss: state.bestValidationLoss, bestModelDir, resumedFromEpoch, stoppedEarly };
   } finally {
     optimizer.dispose();
+    await replicas?.close();
   }
 }
 
+/** Start the worker threads for `options.trainThreads` above 1; undefined otherwise. */
+async function startReplicas(model: TrainableModel, options: TrainOptions): Promise<ReplicaPool | undefined> {
+  const threads = options.trainThreads ?? 1;
+  if (threads <= 1) return undefined;
+  if (model.replicaSpec === undefined) {
+    throw new ConfigError(`this model cannot be copied into worker threads; set trainThreads (train_threads) to 1`);
+  }
+  return ReplicaPool.start(model.replicaSpec(), threads - 1);
+}
+
 /** Collect the options that change the result, with defaults filled in. A checkpoint resumes only with the same values. */
-function trainingSettings(options: TrainOptions): TrainingSettings {
+export function trainingSettings(options: TrainOptions): TrainingSettings {
   return {
     epochs: options.epochs,
     batchSize: options.batchSize,
@@ -150,6 +164,8 @@ function trainingSettings(options: TrainOptions): TrainingSettings {
     lrDecayFactor: options.lrDecayFactor ?? 0.1,
     gradientClipNorm: options.gradientClipNorm ?? 0,
     sampling: options.sampling ?? 'stochastic',
+    // Recorded only above 1, so checkpoints written before the option existed still resume.
+    ...((options.trainThreads ?? 1) > 1 ? { trainThreads: options.trainThreads ?? 1 } : {}),
   };
 }
 
@@ -220,7 +236,8 @@ async function resumeFromCheckpoint(
   };
 }
 
-function checkTrainOptions(options: TrainOptions): void {
+/** Check the numeric training options and that both sets have jets; throws an InputError naming the option. */
+export function checkTrainOptions(options: TrainOptions): void {
   const positiveInteger = (name: string, value: number): void => {
     if (!Number.isInteger(value) || value < 1) {
       throw new InputError(`training option ${name} must be a positive integer; found ${value}`);
@@ -228,6 +245,7 @@ function checkTrainOptions(options: TrainOptions): void {
   };
   positiveInteger('epochs', options.epochs);
   positiveInteger('batchSize', options.batchSize);
+  if (options.trainThreads !== undefined) positiveInteger('trainThreads', options.trainThreads);
   if (options.keepCheckpoints !== undefined && !(Number.isInteger(options.keepCheckpoints) && options.keepCheckpoints >= 1)) {
     throw new InputError(`training option keepCheckpoints must be a positive integer or undefined; found ${options.keepCheckpoints}`);
   }

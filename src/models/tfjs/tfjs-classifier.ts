@@ -11,11 +11,12 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { JetArrays } from '../../dataset/types.js';
+import type { GroupLayout, JetArrays } from '../../dataset/types.js';
 import { ConfigError, InputError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { OptimizedParameter } from '../../training/optimizer.js';
 import { trainModelLoop } from '../../training/train-loop.js';
+import type { ReplicaSpec } from '../../training/replicas/messages.js';
 import type { TrainableModel } from '../../training/trainable.js';
 import { Classifier } from '../classifier.js';
 import type { ModelInputLayout, TrainOptions, TrainSummary, ValidationResult } from '../classifier.js';
@@ -110,12 +111,45 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
     return this.layout.classes.length;
   }
 
+  get numGlobalFeatures(): number {
+    return this.layout.numGlobalFeatures;
+  }
+
+  inputGroups(): GroupLayout[] {
+    return this.layout.groups;
+  }
+
   countParameters(): number {
     return this.network.parameters.countTrainable();
   }
 
   optimizedParameters(): OptimizedParameter[] {
     return this.network.parameters.trainableParameters.map((p) => ({ name: p.name, variable: p.variable, decay: p.decay }));
+  }
+
+  replicaSpec(): ReplicaSpec {
+    return { model: this.modelName, layout: this.layout, options: this.options };
+  }
+
+  parameterArrays(): Float32Array[] {
+    return this.network.parameters.parameters.map((p) => p.variable.dataSync<'float32'>().slice());
+  }
+
+  /** Overwrite every parameter with `values`, given in the order of `parameterArrays`. */
+  assignParameterArrays(values: Float32Array[]): void {
+    assignInOrder(this.network.parameters.parameters.map((p) => p.variable), values);
+  }
+
+  nonTrainableArrays(): Float32Array[] {
+    return this.nonTrainableVariables().map((v) => v.dataSync<'float32'>().slice());
+  }
+
+  assignNonTrainableArrays(values: Float32Array[]): void {
+    assignInOrder(this.nonTrainableVariables(), values);
+  }
+
+  private nonTrainableVariables(): tf.Variable[] {
+    return this.network.parameters.parameters.filter((p) => !p.trainable).map((p) => p.variable);
   }
 
   override describeBackend(): string {
@@ -235,6 +269,17 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
       consume(values, start, stop - start);
     }
   }
+}
+
+function assignInOrder(variables: tf.Variable[], values: Float32Array[]): void {
+  if (values.length !== variables.length) {
+    throw new Error(`${values.length} parameter arrays were given for ${variables.length} parameters`);
+  }
+  variables.forEach((variable, k) => {
+    const value = tf.tensor(values[k], variable.shape);
+    variable.assign(value);
+    value.dispose();
+  });
 }
 
 /** Read and check `dir`/model.json. */

@@ -35,6 +35,14 @@ export const training: TaskDefinition = {
     { name: 'early_stopping_min_delta', description: 'smallest decrease of the validation loss that counts as an improvement', type: 'number', default: 0, significant: true, min: 0 },
     { name: 'sampling', description: 'how jet weights enter training: stochastic (keep each jet with probability equal to its weight, every epoch) or weighted_loss (all jets, weighted cross-entropy)', type: 'string', default: 'stochastic', significant: true, choices: ['stochastic', 'weighted_loss'] },
     {
+      name: 'train_threads',
+      description: 'threads that compute each batch, data-parallel (worker threads hold copies of the model); batch normalisation then uses the statistics of each share, so the result depends on it',
+      type: 'integer',
+      default: 1,
+      significant: true,
+      min: 1,
+    },
+    {
       name: 'resume',
       description: "continue an interrupted training from the checkpoints kept in <output>.partial/: latest (the default, starts afresh when there are none), an epoch number, or none to discard them",
       type: 'string',
@@ -68,7 +76,9 @@ export const training: TaskDefinition = {
       groups: manifest.groups,
       classes: manifest.classes,
     }, { seed: Number(parameters.seed) });
-    reporter.info(`Training: backend ${classifier.describeBackend()}`);
+    const threads = Number(parameters.train_threads);
+    const parallel = threads > 1 ? `, data-parallel over ${threads} threads` : '';
+    reporter.info(`Training: backend ${classifier.describeBackend()}${parallel}`);
     reporter.info(
       `Training: model ${classifier.modelName} with ${classifier.countParameters().toLocaleString('en-US')} parameters; ` +
         `${train.numJets} training and ${validation.numJets} validation jets`,
@@ -103,6 +113,7 @@ export const training: TaskDefinition = {
       earlyStoppingMinDelta: Number(parameters.early_stopping_min_delta),
       sampling: parameters.sampling === 'weighted_loss' ? 'weighted_loss' : 'stochastic',
       resumeFrom: resume === 'none' ? undefined : resume,
+      trainThreads: Number(parameters.train_threads),
       onBatch: (batch, numBatches, loss) => reporter.progress(`epoch`, batch, numBatches, `loss ${loss.toFixed(4)}`),
       onEpoch: (m) => {
         reporter.endProgress();
