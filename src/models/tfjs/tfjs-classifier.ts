@@ -72,14 +72,15 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
 
   /**
    * Build a model with freshly initialised weights. Options common to every tfjs model:
-   * `seed` (integer, default 1) for the initial weights, `backend` ('wasm' or 'cpu', default
-   * 'wasm'), `predictBatchSize` (jets per inference batch, default 2048).
+   * `seed` (integer, default 1) for the initial weights, `backend` ('auto', 'wasm', 'cpu' or
+   * 'tensorflow', default 'auto': see backend.ts), `predictBatchSize` (jets per inference
+   * batch, default 2048).
    */
   static async create(definition: TfjsModelDefinition, layout: ModelInputLayout, options: ModelOptions = {}): Promise<TfjsClassifier> {
     checkLayout(definition.name, layout);
     const reader = new OptionReader(definition.name, options);
     const seed = reader.number('seed', 1, { integer: true, min: 0 });
-    const backend = reader.string('backend', 'wasm', tfjsBackendNames);
+    const backend = reader.string('backend', 'auto', tfjsBackendNames);
     const predictBatchSize = reader.number('predictBatchSize', 2048, { integer: true, min: 1 });
     const backendInfo = await initTfjsBackend(backend);
 
@@ -155,6 +156,7 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
   override describeBackend(): string {
     const info = this.backendInfo;
     if (info.backend === 'cpu') return `tfjs ${tf.version_core} cpu (pure JavaScript)`;
+    if (info.backend === 'tensorflow') return `tfjs ${tf.version_core} tensorflow (TensorFlow C library through ${info.tfjsNode ?? 'tfjs-node'})`;
     const features = [
       info.simd ? 'SIMD' : 'no SIMD',
       info.matMulOverride ? 'transpose-first matmul kernels' : 'stock matmul kernels',
