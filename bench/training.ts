@@ -5,7 +5,8 @@
  * the cost does not depend on the values.
  *
  * bhive's numbers come from the training loop's own epoch function (AdamW steps on the
- * cross-entropy, the same code the Training task runs) and from `predictModel`. Run with
+ * cross-entropy, the same code the Training task runs), with one thread and with two
+ * data-parallel threads, each in a fresh process, and from `predictModel`. Run with
  * `node dist/bench/training.js [--batches N]` after `npx tsc -p .`. The PyTorch script is
  * taken from $BHIVE_TORCH_BENCH, else ../shared/bench/torch_deepjet.py beside the repository,
  * and run with /usr/bin/python3.
@@ -21,6 +22,7 @@ import { createClassifier } from '../src/models/registry.js';
 import { TfjsClassifier } from '../src/models/tfjs/tfjs-classifier.js';
 import { AdamW } from '../src/training/adamw.js';
 import { trainEpoch } from '../src/training/train-epoch.js';
+import { ReplicaPool } from '../src/training/replicas/replica-pool.js';
 import { Random } from '../src/random.js';
 import { DEEPJET_LAYOUT, syntheticJets } from './synthetic-jets.js';
 
@@ -70,13 +72,26 @@ function runTorch(): TorchReport | { skipped: string } {
 }
 
 /** Measure and print DeepJet training and inference jets/s and peak memory for bhive and PyTorch. */
-export async function benchTraining(numBatches: number): Promise<void> {
+interface BhiveReport {
+  threads: number;
+  backend: string;
+  parameters: number;
+  trainJetsPerSecond: number;
+  trainSeconds: number;
+  jets: number;
+  inferenceJetsPerSecond: number;
+  trainRssMiB: number;
+}
+
+/** Train `numBatches` batches with `threads` data-parallel threads in this process and measure. */
+async function measureBhive(numBatches: number, threads: number): Promise<BhiveReport> {
   registerBuiltinModels();
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'bhive-bench-training-'));
+  const jets = syntheticJets(DEEPJET_LAYOUT, batchSize * numBatches, 3);
+  const classifier = await createClassifier('deepjet', DEEPJET_LAYOUT, { seed: 1, predictBatchSize: batchSize });
+  if (!(classifier instanceof TfjsClassifier)) throw new Error('the deepjet model is expected to be a tfjs model');
+  const replicas = threads > 1 ? await ReplicaPool.start(classifier.replicaSpec(), threads - 1) : undefined;
   try {
-    const jets = syntheticJets(DEEPJET_LAYOUT, batchSize * numBatches, 3);
-    const classifier = await createClassifier('deepjet', DEEPJET_LAYOUT, { seed: 1, predictBatchSize: batchSize });
-    if (!(classifier instanceof TfjsClassifier)) throw new Error('the deepjet model is expected to be a tfjs model');
     const optimizer = new AdamW(classifier.optimizedParameters(), { learningRate: 1e-3, weightDecay: 0.01 });
     const options: TrainOptions = {
       train: jets,
@@ -92,43 +107,67 @@ export async function benchTraining(numBatches: number): Promise<void> {
     const schedule = { name: 'constant' as const, baseLearningRate: 1e-3, epochs: 2 };
     const random = new Random(1);
 
-    // Warm-up: one batch compiles the kernels and grows the wasm heap.
-    await trainEpoch(classifier, optimizer, { ...options, train: syntheticJets(DEEPJET_LAYOUT, batchSize, 4) }, schedule, 1, random);
+    // Warm-up: one batch compiles the kernels and grows the wasm heaps.
+    await trainEpoch(classifier, optimizer, { ...options, train: syntheticJets(DEEPJET_LAYOUT, batchSize, 4) }, schedule, 1, random, replicas);
     const start = performance.now();
-    const totals = await trainEpoch(classifier, optimizer, options, schedule, 1, random);
+    const totals = await trainEpoch(classifier, optimizer, options, schedule, 1, random, replicas);
     const trainSeconds = (performance.now() - start) / 1000;
-    const trainRate = totals.jets / trainSeconds;
-    const trainRss = peakRssMiB();
+    const trainRssMiB = peakRssMiB();
 
     await classifier.predictModel(syntheticJets(DEEPJET_LAYOUT, batchSize, 5));
     const inferenceStart = performance.now();
     await classifier.predictModel(jets);
-    const inferenceRate = jets.numJets / ((performance.now() - inferenceStart) / 1000);
+    const inferenceJetsPerSecond = jets.numJets / ((performance.now() - inferenceStart) / 1000);
     optimizer.dispose();
-    const backend = classifier.describeBackend();
-    const numParameters = classifier.countParameters();
-    classifier.dispose();
-
-    line(`DeepJet, bhive ${backend}`, `${numParameters.toLocaleString('en-US')} trainable parameters`);
-    line(`  training (${totals.jets} jets, batch ${batchSize}, AdamW)`, `${trainRate.toFixed(0)} jets/s (${trainSeconds.toFixed(1)} s)`);
-    line(`  inference (${jets.numJets} jets, batch ${batchSize})`, `${inferenceRate.toFixed(0)} jets/s`);
-    line('  peak RSS after training', `${trainRss.toFixed(0)} MiB`);
-    line('  peak RSS at the end', `${peakRssMiB().toFixed(0)} MiB`);
-
-    const torch = runTorch();
-    if ('skipped' in torch) {
-      line('DeepJet, PyTorch', `skipped: ${torch.skipped}`);
-      return;
-    }
-    line(`DeepJet, PyTorch ${torch.version} (${torch.threads} threads)`, `${torch.parameters.toLocaleString('en-US')} trainable parameters`);
-    line('  training', `${torch.trainJetsPerSecond.toFixed(0)} jets/s`);
-    line('  inference', `${torch.inferenceJetsPerSecond.toFixed(0)} jets/s`);
-    line('  peak RSS', `${torch.maxRssMiB.toFixed(0)} MiB`);
-    line('bhive / PyTorch, training', `${(trainRate / torch.trainJetsPerSecond).toFixed(2)}`);
-    line('bhive / PyTorch, inference', `${(inferenceRate / torch.inferenceJetsPerSecond).toFixed(2)}`);
+    return {
+      threads,
+      backend: classifier.describeBackend(),
+      parameters: classifier.countParameters(),
+      trainJetsPerSecond: totals.jets / trainSeconds,
+      trainSeconds,
+      jets: totals.jets,
+      inferenceJetsPerSecond,
+      trainRssMiB,
+    };
   } finally {
+    await replicas?.close();
+    classifier.dispose();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** Run `measureBhive` in a fresh process, so that each case's peak RSS is its own. */
+function measureInChild(numBatches: number, threads: number): BhiveReport {
+  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--measure', String(threads), '--batches', String(numBatches)], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`the training measurement with ${threads} threads failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as BhiveReport;
+}
+
+export async function benchTraining(numBatches: number): Promise<void> {
+  const cases = [1, 2].map((threads) => measureInChild(numBatches, threads));
+  line(`DeepJet, bhive ${cases[0].backend}`, `${cases[0].parameters.toLocaleString('en-US')} trainable parameters`);
+  for (const c of cases) {
+    const label = c.threads === 1 ? '1 thread' : `${c.threads} threads, data-parallel`;
+    line(`  training, ${label} (${c.jets} jets, batch ${batchSize}, AdamW)`, `${c.trainJetsPerSecond.toFixed(0)} jets/s (${c.trainSeconds.toFixed(1)} s)`);
+    line(`  peak RSS, ${label}`, `${c.trainRssMiB.toFixed(0)} MiB`);
+  }
+  line(`  inference (${batchSize * numBatches} jets, batch ${batchSize})`, `${cases[0].inferenceJetsPerSecond.toFixed(0)} jets/s`);
+
+  const torch = runTorch();
+  if ('skipped' in torch) {
+    line('DeepJet, PyTorch', `skipped: ${torch.skipped}`);
+    return;
+  }
+  line(`DeepJet, PyTorch ${torch.version} (${torch.threads} threads)`, `${torch.parameters.toLocaleString('en-US')} trainable parameters`);
+  line('  training', `${torch.trainJetsPerSecond.toFixed(0)} jets/s`);
+  line('  inference', `${torch.inferenceJetsPerSecond.toFixed(0)} jets/s`);
+  line('  peak RSS', `${torch.maxRssMiB.toFixed(0)} MiB`);
+  for (const c of cases) {
+    line(`bhive (${c.threads} thread${c.threads === 1 ? '' : 's'}) / PyTorch, training`, `${(c.trainJetsPerSecond / torch.trainJetsPerSecond).toFixed(2)}`);
+  }
+  line('bhive / PyTorch, inference', `${(cases[0].inferenceJetsPerSecond / torch.inferenceJetsPerSecond).toFixed(2)}`);
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -138,6 +177,11 @@ if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLTo
     process.stderr.write(`invalid --batches value '${process.argv[flag + 1]}': expected a positive integer\n`);
     process.exit(2);
   }
-  process.stdout.write(`DeepJet training on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
-  await benchTraining(numBatches);
+  const measure = process.argv.indexOf('--measure');
+  if (measure >= 0) {
+    process.stdout.write(JSON.stringify(await measureBhive(numBatches, Number(process.argv[measure + 1]))) + '\n');
+  } else {
+    process.stdout.write(`DeepJet training on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
+    await benchTraining(numBatches);
+  }
 }
