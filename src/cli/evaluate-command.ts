@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadEvaluateConfig, labelClassNames, type EvaluateConfig } from '../evaluation/evaluate-config.js';
-import { readExternalInput } from '../evaluation/external-input.js';
+import { readExternalInput, type ExternalInput } from '../evaluation/external-input.js';
+import { applyProcessCuts, evaluateProcesses, type EvaluationJets, type ProcessEvaluation } from '../evaluation/processes.js';
 import { EVALUATION_SUMMARY_FILE } from '../evaluation/summary.js';
 import { stableStringify } from '../tasks/task.js';
 import { bhiveVersion } from '../tasks/provenance.js';
@@ -23,8 +24,8 @@ rejection table, efficiencies against pT and η, and an HTML report.
 FILE is a ROOT file (a tree with label and score branches) or an .npz file.
 
 options:
-  --config FILE          evaluation config (YAML): label, score, pt, eta and weight columns,
-                         discriminants, reference taggers, working points; examples:
+  --config FILE          evaluation config (YAML): label, score, pt, eta, weight and process
+                         columns, discriminants, reference taggers, working points; examples:
                          configs/evaluate_weaver_ak8.yml, configs/evaluate_nanoaod_deepjet.yml
   --output-dir DIR       root folder of outputs (default: ./results); the evaluation goes to
                          DIR/Evaluate/<name>/<hash of config and inputs>
@@ -119,14 +120,18 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   }
   log(`${input.data.labels.length} jets (${input.numUnknown} without a class), ${config.discriminants.length + config.referenceTaggers.length} discriminant(s)`);
 
+  const { jets, processes } = evaluateExternalProcesses(input, config);
+  if (jets.data.labels.length < input.data.labels.length) log(`${jets.data.labels.length} jets pass the evaluation cuts of their process`);
+
   const temporary = `${outputDir}.tmp-${process.pid}`;
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(temporary, { recursive: true });
   try {
     const summary = await writeEvaluationRun(temporary, {
       name: config.name,
-      data: input.data,
-      plan: { discriminants: config.discriminants, references: input.references, workingPoints: config.workingPoints, settings: config.evaluation },
+      data: jets.data,
+      plan: { discriminants: config.discriminants, references: jets.references, workingPoints: config.workingPoints, settings: config.evaluation },
+      ...(processes ? { processes } : {}),
       inputFiles: files,
       provenance: {
         command_line: ['bhive', 'evaluate', ...argv],
@@ -177,4 +182,25 @@ function resolveOutputDir(args: ParsedArguments, config: EvaluateConfig, files: 
 function describeConfig(configPath: string): { path: string; sha256: string; text: string } {
   const text = readFileSync(configPath, 'utf8');
   return { path: path.resolve(configPath), sha256: createHash('sha256').update(text).digest('hex'), text };
+}
+
+/**
+ * Applies the evaluation cut of each jet's process, written over the columns pt, eta and
+ * weight, and computes the per-process curves. Without a process column the input is
+ * returned as it is.
+ */
+function evaluateExternalProcesses(input: ExternalInput, config: EvaluateConfig): { jets: EvaluationJets; processes?: ProcessEvaluation[] } {
+  const all: EvaluationJets = { data: input.data, references: input.references };
+  if (input.processIndex === undefined || config.processes === undefined) return { jets: all };
+  const column = {
+    names: config.processes.map((p) => p.name),
+    index: input.processIndex,
+    selections: Object.fromEntries(config.processes.map((p) => [p.name, p.evaluationSelection])),
+  };
+  const available = new Map<string, ArrayLike<number>>();
+  if (input.data.pt !== undefined) available.set('pt', input.data.pt);
+  if (input.data.eta !== undefined) available.set('eta', input.data.eta);
+  if (input.data.weights !== undefined) available.set('weight', input.data.weights);
+  const { jets, mask } = applyProcessCuts(all, column, (name) => available.get(name), [...available.keys()]);
+  return { jets, processes: evaluateProcesses(all, config.discriminants, column, mask, config.evaluation.useWeights) };
 }

@@ -4,9 +4,11 @@ import { cancelActiveBatchJobs } from '../tasks/executors/batch-executor.js';
 import { releaseAllLocks } from '../tasks/lock.js';
 import { bhiveVersion, setInvocation } from '../tasks/provenance.js';
 import { removeActiveTempDirs } from '../tasks/runner.js';
+import { buildPartCommand } from './build-part-command.js';
 import { evaluateCommand } from './evaluate-command.js';
 import { exportCommand } from './export-command.js';
 import { generateCommand } from './generate-command.js';
+import { modelsCommand } from './models-command.js';
 import { RUN_HELP, runCommand, runInstanceCommand } from './run-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
@@ -18,6 +20,7 @@ usage:
   bhive run <Task> --config FILE [--name value ...]   run a task and whatever it needs
   bhive status <Task> --config FILE [...]             show the task tree and what is complete
   bhive tasks [--module FILE]                         list tasks and their parameters
+  bhive models                                        list models and compute backends
   bhive evaluate FILE... [--config EVAL.yml]          evaluate another framework's output (ROOT, .npz)
   bhive export --config FILE [--name value ...]       export the trained model as ONNX (bhive export --help)
   bhive generate [--output-dir DIR] [...]             write a simulated sample in the NANOX layout
@@ -58,10 +61,14 @@ export async function runCli(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case '_run-instance':
         return await runInstanceCommand(rest);
+      case '_build-part':
+        return await buildPartCommand(rest);
       case 'status':
         return await statusCommand(rest);
       case 'tasks':
         return await tasksCommand(rest);
+      case 'models':
+        return await modelsCommand(rest);
       case 'evaluate':
         return await evaluateCommand(rest);
       case 'export':

@@ -70,11 +70,14 @@ export function readProcesses(ctx: ValidationContext, value: unknown): ProcessSp
     const key = `processes.${name}`;
     if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) invalid(ctx, key, `'${name}' must start with a letter and contain only letters, digits, '_' and '-'`);
     const spec = readObject(ctx, key, item);
-    checkKeys(ctx, key, spec, ['files', 'weight', 'selection']);
+    checkKeys(ctx, key, spec, ['files', 'weight', 'selection', 'evaluation_selection']);
     const weight = spec.weight === undefined ? 1 : readNumber(ctx, `${key}.weight`, spec.weight);
     if (!(weight > 0 && weight <= 1)) invalid(ctx, `${key}.weight`, `sampling weights must be above 0 and at most 1, found ${weight}`);
     const process: ProcessSpec = { name, patterns: readStringList(ctx, `${key}.files`, requireKey(ctx, key, spec, 'files')), weight };
     if (spec.selection !== undefined) process.selection = readExpression(ctx, `${key}.selection`, spec.selection);
+    if (spec.evaluation_selection !== undefined) {
+      process.evaluationSelection = readExpression(ctx, `${key}.evaluation_selection`, spec.evaluation_selection);
+    }
     return process;
   });
   if (processes.length === 0) invalid(ctx, 'processes', 'define at least one process, such as ttbar: { files: [ttbar_*.root] }');

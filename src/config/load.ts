@@ -38,6 +38,7 @@ import {
 import { readLabelGroups, readLabelPriority } from './labels-section.js';
 import { readCandidateSource } from './candidates-section.js';
 import { readDerivedFeatures, readExpression, readNonFinite, readProcesses } from './expressions-section.js';
+import { readReferenceTaggers } from './reference-taggers-section.js';
 
 const TOP_LEVEL_KEYS = [
   'name',
@@ -59,6 +60,7 @@ const TOP_LEVEL_KEYS = [
   'discriminants',
   'working_points',
   'evaluation',
+  'reference_taggers',
   'parameters',
 ] as const;
 
@@ -126,6 +128,9 @@ export function parseConfig(text: string, file: string): BhiveConfig {
   if (root.non_finite !== undefined) config.nonFinite = readNonFinite(ctx, root.non_finite, ['global', ...candidates.map((g) => g.name)]);
   if (labels.priority !== undefined) config.labelPriority = readLabelPriority(ctx, labels.priority, classNames);
   if (root.evaluation !== undefined) config.evaluation = readEvaluationSection(ctx, root.evaluation);
+  if (root.reference_taggers !== undefined) {
+    config.referenceTaggers = readReferenceTaggers(ctx, root.reference_taggers, config.spectators ?? [], classNames);
+  }
   return config;
 }
 

@@ -91,6 +91,20 @@ export interface ProcessSpec {
   weight: number;
   /** Expression AND-ed with the config's `selection` for the jets of this process. */
   selection?: string;
+  /**
+   * Expression that the evaluation jets of this process must pass, over the prediction
+   * columns (`pt` in GeV, `eta`, `weight` and the spectator names).
+   */
+  evaluationSelection?: string;
+}
+
+/** A score kept as a spectator (such as Jet_btagDeepFlavB) that the evaluation tasks draw beside the trained model. */
+export interface ChainReferenceTagger {
+  name: string;
+  /** Spectator name of the score; a higher score is more signal-like. */
+  spectator: string;
+  signal: string[];
+  background: string[];
 }
 
 /** Handling of NaN and ±Infinity in one array of a jet. */
@@ -213,6 +227,8 @@ export interface BhiveConfig {
   workingPoints: number[];
   /** Extra evaluation outputs; undefined when the config has no `evaluation` section. */
   evaluation?: EvaluationSettings;
+  /** Reference taggers drawn by ROCCurve and Report; undefined when the config has no `reference_taggers`. */
+  referenceTaggers?: ChainReferenceTagger[];
   /** Defaults for task parameters, keyed by parameter name; the command line overrides them. */
   parameters: Record<string, string | number | boolean>;
 }

@@ -8,8 +8,9 @@ import type { JetArrays } from './types.js';
 
 /**
  * Encodes jets as an `.npz` archive with the members `global` [jets, globalFeatures], one
- * per candidate group [jets, maxCandidates, features], `label` int32, and `weight`, `pt`,
- * `eta` float32 [jets].
+ * per candidate group [jets, maxCandidates, features], `spectators` [jets, spectators] when
+ * the layout has spectators, `label` int32, `weight`, `pt`, `eta` float32 [jets], and
+ * `process` int32 [jets] when the layout has processes.
  * @throws InputError naming `file` when an array does not match `layout`.
  */
 export function encodeChunk(arrays: JetArrays, layout: JetLayout, file: string, compress: boolean): Uint8Array {
@@ -35,6 +36,9 @@ export function encodeChunk(arrays: JetArrays, layout: JetLayout, file: string, 
     ['pt', { dtype: '<f4', shape: [n], data: arrays.pt }],
     ['eta', { dtype: '<f4', shape: [n], data: arrays.eta }],
   );
+  if ((layout.processes?.length ?? 0) > 0 && arrays.process) {
+    members.push(['process', { dtype: '<i4', shape: [n], data: arrays.process }]);
+  }
   return encodeNpz(members, compress);
 }
 
@@ -66,6 +70,7 @@ export function decodeChunk(bytes: Uint8Array, layout: JetLayout, numJets: numbe
     groups[group.name] = take(group.name, '<f4', [numJets, group.maxCandidates, group.features.length]).data as Float32Array;
   }
   const numSpectators = layout.spectators?.length ?? 0;
+  const withProcess = (layout.processes?.length ?? 0) > 0;
   // take() checked each dtype, so the casts below only narrow the union.
   return {
     numJets,
@@ -76,5 +81,6 @@ export function decodeChunk(bytes: Uint8Array, layout: JetLayout, numJets: numbe
     weight: take('weight', '<f4', [numJets]).data as Float32Array,
     pt: take('pt', '<f4', [numJets]).data as Float32Array,
     eta: take('eta', '<f4', [numJets]).data as Float32Array,
+    ...(withProcess ? { process: take('process', '<i4', [numJets]).data as Int32Array } : {}),
   };
 }

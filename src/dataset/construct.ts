@@ -1,9 +1,11 @@
 /**
- * Dataset construction: processes every input file, fills the (pT, η) histograms, assigns
- * weights, shuffles all jets together and writes them as `.npz` chunks plus `manifest.json`.
+ * Dataset construction in two phases. `buildParts` processes groups of input files into
+ * parts on disk (one batch job per group, or all in this process). `mergeParts` then fills
+ * the (pT, η) histograms, assigns weights, shuffles all jets together and writes them as
+ * `.npz` chunks plus `manifest.json`.
  */
 
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { BhiveConfig } from '../config/types.js';
 import { ConfigError, InputError, UnsupportedError, didYouMean } from '../errors.js';
@@ -16,14 +18,14 @@ import {
   type Processor,
   type ProcessorRegistry,
 } from '../processing/index.js';
-import { Random } from '../random.js';
-import { encodeChunk } from './chunk.js';
-import { assignProcesses, configForProcess } from './processes.js';
-import { checkEdges, createHistogram, fillClassHistograms } from './histogram.js';
+import { assignProcesses, configForProcess, processIndexOf, processNamesOf } from './processes.js';
+import { checkEdges } from './histogram.js';
 import { RESERVED_ARRAY_NAMES, type JetLayout } from './jet-arrays.js';
-import { JetSpill } from './spill.js';
-import { assignJetWeights, computeClassWeights, computeFlatWeights } from './reweighting.js';
-import type { DatasetManifest, Histogram2D, InputFileRecord, JetArrays, SkippedFileRecord } from './types.js';
+import { mergeParts } from './merge.js';
+import { groupFiles, partDirName, PartWriter, readFinishedPart, type PartFileRecord, type PartSummary } from './parts.js';
+import type { DatasetManifest, JetArrays } from './types.js';
+
+export { chunkFileName } from './merge.js';
 
 /** Jets per chunk when the caller gives no chunk size. */
 export const DEFAULT_CHUNK_SIZE = 10000;
@@ -34,6 +36,18 @@ export interface ConstructProgress {
   numFiles: number;
   entriesDone: number;
   entriesTotal: number;
+}
+
+/** Reported once a file has been processed, or skipped as unreadable. */
+export interface FileDoneEvent {
+  file: string;
+  /** Position among the files processed in this call, as in `ConstructProgress`. */
+  fileIndex: number;
+  numFiles: number;
+  /** Entries read from the file; 0 when it was skipped. */
+  numEntries: number;
+  /** Jets of the file that passed the selection; 0 when it was skipped. */
+  numJets: number;
 }
 
 export interface ConstructOptions {
@@ -62,6 +76,14 @@ export interface ConstructOptions {
   stepSize?: number;
   /** Worker threads that process files; default 1 (this thread). The output does not depend on it. */
   numWorkers?: number;
+  onFileDone?: (event: FileDoneEvent) => void;
+  /**
+   * Directory of the parts (see `buildParts`). Finished parts found there are reused, and
+   * the directory is kept for the caller to delete. Default `outputDir/.spill`, deleted at the end.
+   */
+  partsDir?: string;
+  /** Input files per part; default all files in one part. The output does not depend on it. */
+  filesPerPart?: number;
 }
 
 /**
@@ -80,11 +102,6 @@ export function resolveProcessor(config: BhiveConfig, registry: ProcessorRegistr
   const processor = registry.create(name);
   processor.checkConfig(config);
   return processor;
-}
-
-/** Chunk file name for index `k`: chunk_00000.npz, chunk_00001.npz, ... */
-export function chunkFileName(k: number): string {
-  return `chunk_${String(k).padStart(5, '0')}.npz`;
 }
 
 function checkConfig(config: BhiveConfig, requireLabels: boolean): void {
@@ -129,25 +146,153 @@ function toJetArrays(processed: ProcessedJets): JetArrays {
   };
 }
 
-async function writeAtomically(file: string, data: Uint8Array | string): Promise<void> {
-  const temporary = `${file}.partial`;
-  await writeFile(temporary, data);
-  await rename(temporary, file);
+/** Returns the array layout of the dataset that `config` describes. */
+export function datasetLayout(config: BhiveConfig): JetLayout {
+  return {
+    globalFeatures: [...config.globalFeatures],
+    groups: config.candidates.map((g) => ({ name: g.name, maxCandidates: g.maxCandidates, features: [...g.features] })),
+    ...(config.spectators ? { spectators: [...config.spectators] } : {}),
+    ...(config.processes ? { processes: processNamesOf(config) } : {}),
+  };
+}
+
+export type BuildPartsOptions = Pick<
+  ConstructOptions,
+  'config' | 'files' | 'requireLabels' | 'onBadFile' | 'processors' | 'stepSize' | 'numWorkers' | 'onProgress' | 'onFileDone'
+> & {
+  /** Directory with one subdirectory per part (`part-00000`, ...), created when missing. */
+  partsDir: string;
+  /** Input files per part. Part k contains files [k * filesPerPart, (k + 1) * filesPerPart). */
+  filesPerPart: number;
+  /** Indices of the parts to build; default every part. */
+  parts?: number[];
+};
+
+/** Per-part totals while its files are processed. */
+interface PartState {
+  writer: PartWriter;
+  records: PartFileRecord[];
+  dropped: Record<string, number>;
+  nonFinite: PartSummary['nonFinite'];
+}
+
+/**
+ * Processes the input files of the requested parts into part directories under `partsDir`
+ * (the first phase of dataset construction). A part that is already finished, from the same
+ * files, is kept as it is. The files of all parts to build go through `numWorkers` worker
+ * threads together, in file order. Returns the indices of the parts built by this call.
+ * @throws InputError for unreadable files (unless `onBadFile` is 'skip'), a file that matches
+ *   no process, or a jet in two classes; ConfigError for an invalid config.
+ */
+export async function buildParts(options: BuildPartsOptions): Promise<number[]> {
+  const { config, files, partsDir } = options;
+  const requireLabels = options.requireLabels ?? true;
+  const onBadFile = options.onBadFile ?? 'fail';
+  if (files.length === 0) throw new InputError('no input files were given for the dataset construction');
+  checkConfig(config, requireLabels);
+  const processor = resolveProcessor(config, options.processors);
+  const layout = datasetLayout(config);
+  const groups = groupFiles(files, options.filesPerPart);
+  const fileProcesses = assignProcesses(config, files);
+  for (const k of options.parts ?? []) {
+    if (!Number.isInteger(k) || k < 0 || k >= groups.length) throw new RangeError(`part ${k} does not exist; there are ${groups.length} parts`);
+  }
+  const pending = (options.parts ?? groups.map((_, k) => k)).filter((k) => readFinishedPart(path.join(partsDir, partDirName(k)), groups[k]) === undefined);
+  if (pending.length === 0) return [];
+  await mkdir(partsDir, { recursive: true });
+
+  // The files to process, with their index in `files` and their part.
+  const todo: Array<{ file: string; index: number; part: number }> = [];
+  for (const k of pending) groups[k].forEach((file, i) => todo.push({ file, index: k * options.filesPerPart + i, part: k }));
+  const outcomes = processFilesInParallel({
+    config,
+    fileConfigs: fileProcesses ? todo.map((t) => configForProcess(config, fileProcesses[t.index])) : undefined,
+    processor,
+    files: todo.map((t) => t.file),
+    requireLabels,
+    numWorkers: options.numWorkers ?? 1,
+    stepSize: options.stepSize,
+    onProgress: (i, entriesDone, entriesTotal) =>
+      options.onProgress?.({ file: todo[i].file, fileIndex: i, numFiles: todo.length, entriesDone, entriesTotal }),
+  });
+
+  let state: PartState | undefined;
+  let i = -1;
+  try {
+    for await (const outcome of outcomes) {
+      i += 1;
+      const { file, index, part } = todo[i];
+      state ??= { writer: new PartWriter(path.join(partsDir, partDirName(part)), layout, config.processes !== undefined), records: [], dropped: {}, nonFinite: {} };
+      const process = fileProcesses?.[index];
+      let numEntries = 0;
+      let numJets = 0;
+      if (!outcome.ok) {
+        const { error } = outcome;
+        const readError = error instanceof InputError || error instanceof UnsupportedError;
+        if (onBadFile !== 'skip' || !readError) throw error;
+        state.records.push({ path: file, ...(process ? { process: process.name } : {}), skipped: error.message });
+      } else {
+        let processed = outcome.jets;
+        if (config.nonFinite) {
+          const { jets, counts } = applyNonFinitePolicies(processed, config.nonFinite);
+          processed = jets;
+          for (const [name, count] of Object.entries(counts)) {
+            const total = (state.nonFinite[name] ??= { action: count.action, jetsDropped: 0, valuesReplaced: 0 });
+            total.jetsDropped += count.jetsDropped;
+            total.valuesReplaced += count.valuesReplaced;
+          }
+        }
+        state.writer.append({ ...toJetArrays(processed), ...processIndexOf(config, process, processed.numJets) }, process?.weight ?? 1);
+        // Processors fail unless the reader delivered every entry in the tree header.
+        const input = { path: file, tree: processed.tree, numEntries: processed.numEntries, numProcessed: processed.numEntries, numSelected: processed.numJets };
+        state.records.push({ path: file, ...(process ? { process: process.name } : {}), input });
+        for (const [reason, count] of Object.entries(processed.dropped)) state.dropped[reason] = (state.dropped[reason] ?? 0) + count;
+        numEntries = processed.numEntries;
+        numJets = processed.numJets;
+      }
+      options.onFileDone?.({ file, fileIndex: i, numFiles: todo.length, numEntries, numJets });
+      if (todo[i + 1]?.part !== part) {
+        state.writer.finish({ processor: processor.name, files: groups[part], records: state.records, dropped: state.dropped, nonFinite: state.nonFinite });
+        state = undefined;
+      }
+    }
+  } finally {
+    state?.writer.abort();
+  }
+  return pending;
+}
+
+/**
+ * Returns the directories and summaries of all parts of `files` under `partsDir`.
+ * @throws InputError listing the parts that are missing or were built from other files.
+ */
+export function readFinishedParts(partsDir: string, files: string[], filesPerPart: number): { dirs: string[]; summaries: PartSummary[] } {
+  const groups = groupFiles(files, filesPerPart);
+  const dirs = groups.map((_, k) => path.join(partsDir, partDirName(k)));
+  const summaries = groups.map((group, k) => readFinishedPart(dirs[k], group));
+  const missing = dirs.filter((_, k) => summaries[k] === undefined);
+  if (missing.length > 0) {
+    throw new InputError(`dataset parts ${missing.map((dir) => path.basename(dir)).join(', ')} in ${partsDir} are missing or unfinished; build them before merging`, {
+      file: partsDir,
+    });
+  }
+  return { dirs, summaries: summaries as PartSummary[] };
 }
 
 /**
  * Builds a training dataset from ROOT files and writes it to `outputDir`.
  *
- * The processor named in the config reads the files, in `numWorkers` worker threads, and
- * the jets are concatenated in file order. All selected jets are then weighted, shuffled with
- * `Random(seed)` and written as chunks of at most `chunkSize` jets, so the jets and their
- * order do not depend on the number of workers, the step size or the chunk size. Each file is written
- * under a temporary name and renamed, and `manifest.json` comes last, so a directory
+ * The processor named in the config reads the files, in `numWorkers` worker threads, into
+ * parts of `filesPerPart` files (`buildParts`). `mergeParts` then concatenates the parts in
+ * file order, weights all selected jets, shuffles them with `Random(seed)` and writes chunks
+ * of at most `chunkSize` jets. The jets and their order therefore do not depend on the
+ * number of workers, the step size, the chunk size or the grouping into parts. Each file is
+ * written under a temporary name and renamed, and `manifest.json` comes last, so a directory
  * without a manifest is incomplete. An old manifest in `outputDir` is deleted first.
- * Until the shuffle, the wide arrays of the selected jets wait in spill files under
- * `outputDir/.spill` (deleted at the end). Memory therefore contains the jets of up to
- * `numWorkers` input files and one output chunk, plus about 20 bytes per selected jet
- * (label, pT, η, weight and the permutation).
+ * Until the shuffle, the wide arrays of the selected jets wait in the part files. Memory
+ * therefore contains the jets of up to `numWorkers` input files and one output chunk, plus
+ * about 24 bytes per selected jet (label, pT, η, process weight, weight and the
+ * permutation; 28 with processes).
  * NOTE: that per-jet remainder still grows with the dataset, and a file's jets are held whole.
  * @throws InputError for missing files, trees or branches, or a jet in two classes;
  *   ConfigError for invalid group names, binning or reference class.
@@ -159,140 +304,27 @@ export async function constructDataset(options: ConstructOptions): Promise<Datas
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new RangeError(`chunk size must be a positive integer; got ${chunkSize}`);
   if (files.length === 0) throw new InputError('no input files were given for the dataset construction');
   checkConfig(config, requireLabels);
-  const processor = resolveProcessor(config, options.processors);
+  resolveProcessor(config, options.processors);
 
-  const layout: JetLayout = {
-    globalFeatures: [...config.globalFeatures],
-    groups: config.candidates.map((g) => ({ name: g.name, maxCandidates: g.maxCandidates, features: [...g.features] })),
-    ...(config.spectators ? { spectators: [...config.spectators] } : {}),
-  };
   await mkdir(outputDir, { recursive: true });
-  const spill = new JetSpill(path.join(outputDir, '.spill'), layout);
+  const partsDir = options.partsDir ?? path.join(outputDir, '.spill');
+  const filesPerPart = options.filesPerPart ?? files.length;
   try {
-    return await buildDataset(options, processor, layout, spill);
+    await buildParts({ ...options, partsDir, filesPerPart });
+    const { dirs, summaries } = readFinishedParts(partsDir, files, filesPerPart);
+    return await mergeParts({
+      config,
+      layout: datasetLayout(config),
+      partDirs: dirs,
+      summaries,
+      outputDir,
+      seed: options.seed,
+      chunkSize,
+      requireLabels,
+      compress: options.compress ?? true,
+      onBadFile: options.onBadFile ?? 'fail',
+    });
   } finally {
-    spill.close();
+    if (options.partsDir === undefined) await rm(partsDir, { recursive: true, force: true });
   }
-}
-
-async function buildDataset(options: ConstructOptions, processor: Processor, layout: JetLayout, spill: JetSpill): Promise<DatasetManifest> {
-  const { config, files, outputDir, seed } = options;
-  const requireLabels = options.requireLabels ?? true;
-  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  const onBadFile = options.onBadFile ?? 'fail';
-  const classes = config.classes.map((c) => c.name);
-  const inputs: InputFileRecord[] = [];
-  const skippedFiles: SkippedFileRecord[] = [];
-  const dropped: Record<string, number> = {};
-  const nonFinite: NonNullable<DatasetManifest['nonFinite']> = {};
-  const fileProcesses = assignProcesses(config, files);
-  const processes: NonNullable<DatasetManifest['processes']> = {};
-  for (const process of config.processes ?? []) processes[process.name] = { weight: process.weight, files: [], numJets: 0 };
-  const processWeights: Float32Array[] = [];
-  const outcomes = processFilesInParallel({
-    config,
-    fileConfigs: fileProcesses?.map((process) => configForProcess(config, process)),
-    processor,
-    files,
-    requireLabels,
-    numWorkers: options.numWorkers ?? 1,
-    stepSize: options.stepSize,
-    onProgress: (fileIndex, entriesDone, entriesTotal) =>
-      options.onProgress?.({ file: files[fileIndex], fileIndex, numFiles: files.length, entriesDone, entriesTotal }),
-  });
-  let fileIndex = -1;
-  for await (const outcome of outcomes) {
-    fileIndex += 1;
-    const file = files[fileIndex];
-    if (!outcome.ok) {
-      const { error } = outcome;
-      const readError = error instanceof InputError || error instanceof UnsupportedError;
-      if (onBadFile !== 'skip' || !readError) throw error;
-      skippedFiles.push({ path: file, reason: error.message });
-      continue;
-    }
-    let processed = outcome.jets;
-    if (config.nonFinite) {
-      const { jets, counts } = applyNonFinitePolicies(processed, config.nonFinite);
-      processed = jets;
-      for (const [name, count] of Object.entries(counts)) {
-        const total = (nonFinite[name] ??= { action: count.action, jetsDropped: 0, valuesReplaced: 0 });
-        total.jetsDropped += count.jetsDropped;
-        total.valuesReplaced += count.valuesReplaced;
-      }
-    }
-    spill.append(toJetArrays(processed));
-    const process = fileProcesses?.[fileIndex];
-    processWeights.push(new Float32Array(processed.numJets).fill(process?.weight ?? 1));
-    if (process) {
-      processes[process.name].files.push(file);
-      processes[process.name].numJets += processed.numJets;
-    }
-    // Processors fail unless the reader delivered every entry in the tree header.
-    inputs.push({ path: file, tree: processed.tree, numEntries: processed.numEntries, numProcessed: processed.numEntries, numSelected: processed.numJets });
-    for (const [reason, count] of Object.entries(processed.dropped)) dropped[reason] = (dropped[reason] ?? 0) + count;
-  }
-  if (inputs.length === 0) {
-    const reasons = skippedFiles.map((f) => `${f.path}: ${f.reason}`).join('; ');
-    throw new InputError(`every input file was skipped as unreadable, so the dataset would be empty: ${reasons}`);
-  }
-  const weight: Float32Array = new Float32Array(spill.numJets);
-  const all = { ...spill.kinematics(), weight, numJets: spill.numJets };
-
-  const { ptBins, etaBins, referenceClass } = config.reweighting;
-  let histograms: Record<string, Histogram2D> = {};
-  let binWeights: Record<string, number[]> | undefined;
-  const classCounts: Record<string, number> = {};
-  if (requireLabels) {
-    histograms = fillClassHistograms(classes, ptBins, etaBins, all.label, all.pt, all.eta);
-    binWeights = config.reweighting.method === 'flat' ? computeFlatWeights(histograms) : computeClassWeights(histograms, referenceClass ?? '');
-    const perClass = classes.map((name) => (binWeights as Record<string, number[]>)[name]);
-    all.weight = assignJetWeights(perClass, createHistogram(ptBins, etaBins), all.label, all.pt, all.eta);
-    for (const name of classes) classCounts[name] = 0;
-    for (let j = 0; j < all.numJets; j++) classCounts[classes[all.label[j]]] += 1;
-  } else {
-    all.weight.fill(1);
-  }
-  if (fileProcesses) {
-    let j = 0;
-    for (const weights of processWeights) {
-      for (const w of weights) all.weight[j++] *= w;
-    }
-  }
-
-  const manifestPath = path.join(outputDir, 'manifest.json');
-  await rm(manifestPath, { force: true });
-
-  const permutation = new Random(seed).permutation(all.numJets);
-  const chunks: DatasetManifest['chunks'] = [];
-  for (let start = 0, k = 0; start < all.numJets; start += chunkSize, k++) {
-    const name = chunkFileName(k);
-    const jets = spill.gather(permutation.subarray(start, Math.min(start + chunkSize, all.numJets)), all);
-    const target = path.join(outputDir, name);
-    await writeAtomically(target, encodeChunk(jets, layout, target, options.compress ?? true));
-    chunks.push({ file: name, numJets: jets.numJets });
-  }
-
-  const manifest: DatasetManifest = {
-    format: 'bhive-dataset',
-    version: 1,
-    processor: processor.name,
-    classes,
-    globalFeatures: layout.globalFeatures,
-    groups: layout.groups,
-    ...(layout.spectators ? { spectators: layout.spectators } : {}),
-    numJets: all.numJets,
-    classCounts,
-    dropped,
-    inputs,
-    ...(onBadFile === 'skip' ? { skippedFiles } : {}),
-    ...(config.nonFinite ? { nonFinite } : {}),
-    ...(fileProcesses ? { processes } : {}),
-    chunks,
-    histograms,
-    ...(binWeights ? { binWeights, reweightingMethod: config.reweighting.method ?? 'reference' } : {}),
-    seed,
-  };
-  await writeAtomically(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-  return manifest;
 }

@@ -7,6 +7,10 @@
 
 export { constructDataset, chunkFileName, DEFAULT_CHUNK_SIZE, resolveProcessor } from './construct.js';
 export type { ConstructOptions, ConstructProgress } from './construct.js';
+export { buildParts, readFinishedParts, datasetLayout } from './construct.js';
+export type { BuildPartsOptions, FileDoneEvent } from './construct.js';
+export { mergeParts } from './merge.js';
+export type { MergeOptions } from './merge.js';
 export { loadDataset, readManifest } from './load.js';
 export { selectJets, splitJets, concatJets, findShapeProblems, RESERVED_ARRAY_NAMES } from './jet-arrays.js';
 export type { JetLayout } from './jet-arrays.js';

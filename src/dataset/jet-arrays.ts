@@ -9,10 +9,12 @@ export interface JetLayout {
   groups: GroupLayout[];
   /** Spectator names; undefined or empty for none. */
   spectators?: string[];
+  /** Process names of the per-jet `process` index; undefined or empty for none. */
+  processes?: string[];
 }
 
 /** Array names that the chunks use besides the candidate groups, so no group may take them. */
-export const RESERVED_ARRAY_NAMES = ['global', 'label', 'weight', 'pt', 'eta', 'spectators'];
+export const RESERVED_ARRAY_NAMES = ['global', 'label', 'weight', 'pt', 'eta', 'spectators', 'process'];
 
 /**
  * Returns a list of shape problems of `arrays` against `layout`, empty when all arrays
@@ -38,6 +40,7 @@ export function findShapeProblems(arrays: JetArrays, layout: JetLayout): string[
   }
   const numSpectators = layout.spectators?.length ?? 0;
   if (numSpectators > 0) expect('spectators', arrays.spectators?.length ?? 0, numSpectators, `, ${numSpectators}`);
+  if ((layout.processes?.length ?? 0) > 0) expect('process', arrays.process?.length ?? 0, 1, '');
   expect('label', arrays.label.length, 1, '');
   expect('weight', arrays.weight.length, 1, '');
   expect('pt', arrays.pt.length, 1, '');
@@ -78,6 +81,7 @@ export function selectJets(arrays: JetArrays, indices: Int32Array): JetArrays {
     global: gatherRowsOf(arrays.global, globalWidth, indices, new Float32Array(m * globalWidth)),
     groups,
     ...(spectators ? { spectators: gatherRowsOf(spectators, spectatorWidth, indices, new Float32Array(m * spectatorWidth)) } : {}),
+    ...(arrays.process ? { process: gatherRowsOf(arrays.process, 1, indices, new Int32Array(m)) } : {}),
     label: gatherRowsOf(arrays.label, 1, indices, new Int32Array(m)),
     weight: gatherRowsOf(arrays.weight, 1, indices, new Float32Array(m)),
     pt: gatherRowsOf(arrays.pt, 1, indices, new Float32Array(m)),
@@ -104,11 +108,15 @@ export function concatJets(parts: JetArrays[], groupNames: string[]): JetArrays 
   // Spectators are kept only when every part has them.
   const spectatorParts = parts.map((p) => p.spectators).filter((s): s is Float32Array => s !== undefined);
   const withSpectators = parts.length > 0 && spectatorParts.length === parts.length;
+  // The same holds for the process index.
+  const processParts = parts.map((p) => p.process).filter((s): s is Int32Array => s !== undefined);
+  const withProcess = parts.length > 0 && processParts.length === parts.length;
   return {
     numJets: parts.reduce((sum, p) => sum + p.numJets, 0),
     global: concatTyped(parts.map((p) => p.global), new Float32Array(total((p) => p.global))),
     groups,
     ...(withSpectators ? { spectators: concatTyped(spectatorParts, new Float32Array(spectatorParts.reduce((n, s) => n + s.length, 0))) } : {}),
+    ...(withProcess ? { process: concatTyped(processParts, new Int32Array(processParts.reduce((n, s) => n + s.length, 0))) } : {}),
     label: concatTyped(parts.map((p) => p.label), new Int32Array(total((p) => p.label))),
     weight: concatTyped(parts.map((p) => p.weight), new Float32Array(total((p) => p.weight))),
     pt: concatTyped(parts.map((p) => p.pt), new Float32Array(total((p) => p.pt))),

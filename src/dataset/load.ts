@@ -50,7 +50,12 @@ export async function readManifest(dir: string): Promise<DatasetManifest> {
  */
 export async function loadDataset(dir: string): Promise<{ manifest: DatasetManifest; arrays: JetArrays }> {
   const manifest = await readManifest(dir);
-  const layout: JetLayout = { globalFeatures: manifest.globalFeatures, groups: manifest.groups, spectators: manifest.spectators };
+  const layout: JetLayout = {
+    globalFeatures: manifest.globalFeatures,
+    groups: manifest.groups,
+    spectators: manifest.spectators,
+    processes: manifest.processNames,
+  };
   const parts: JetArrays[] = [];
   for (const chunk of manifest.chunks) {
     const file = path.join(dir, chunk.file);

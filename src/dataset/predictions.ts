@@ -1,8 +1,9 @@
 /**
  * The predictions file written by inference, `predictions.npz`:
  * `probabilities` float32 [jets, classes], `label` int32 [jets] (-1 where unknown),
- * `weight`, `pt` (GeV) and `eta` float32 [jets], and `classes.json`-style class names
- * kept beside it in `predictions.json`. `predictionColumns` gives the same content as one
+ * `weight`, `pt` (GeV) and `eta` float32 [jets], optional `spectators` float32 [jets, names]
+ * and `process` int32 [jets], and `classes.json`-style class and process names kept beside
+ * it in `predictions.json`. `predictionColumns` gives the same content as one
  * column per jet quantity, the layout of the `predictions` TTree.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
@@ -20,6 +21,8 @@ export interface Predictions {
   eta: Float32Array;
   /** Spectator values of the dataset (such as a production tagger's score), [jets, names]. */
   spectators?: { names: string[]; values: Float32Array };
+  /** Physics process of each jet: `index` int32 [jets] into `names`. */
+  processes?: { names: string[]; index: Int32Array };
 }
 
 /** Write predictions as an .npz file (temporary name, then rename). */
@@ -40,6 +43,7 @@ export async function writePredictions(file: string, predictions: Predictions): 
       ...(predictions.spectators
         ? [['spectators', { dtype: '<f4', shape: [numJets, predictions.spectators.names.length], data: predictions.spectators.values }] as [string, NdArray]]
         : []),
+      ...(predictions.processes ? [['process', column(predictions.processes.index)] as [string, NdArray]] : []),
     ],
     true,
   );
@@ -47,8 +51,17 @@ export async function writePredictions(file: string, predictions: Predictions): 
   await rename(`${file}.partial`, file);
 }
 
-/** Read a predictions .npz file written by `writePredictions`, with the class names given. */
-export async function readPredictions(file: string, classes: string[]): Promise<Predictions> {
+/**
+ * Read a predictions .npz file written by `writePredictions`, with the class names given.
+ * The spectators and the process index are returned when their names are given and the
+ * file has the array.
+ * @throws InputError naming the file for a missing array or a wrong dtype or shape.
+ */
+export async function readPredictions(
+  file: string,
+  classes: string[],
+  extras: { spectators?: string[]; processes?: string[] } = {},
+): Promise<Predictions> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -77,7 +90,29 @@ export async function readPredictions(file: string, classes: string[]): Promise<
   if (!(label.data instanceof Int32Array) || label.data.length !== numJets) {
     throw new InputError(`predictions file ${file}: 'label' must be int32 [${numJets}]`, { file });
   }
-  return { classes, probabilities: probabilities.data, label: label.data, weight: float('weight'), pt: float('pt'), eta: float('eta') };
+  const predictions: Predictions = { classes, probabilities: probabilities.data, label: label.data, weight: float('weight'), pt: float('pt'), eta: float('eta') };
+  const spectators = arrays.get('spectators');
+  const spectatorNames = extras.spectators ?? [];
+  if (spectators && spectatorNames.length > 0) {
+    if (!(spectators.data instanceof Float32Array) || spectators.data.length !== numJets * spectatorNames.length) {
+      throw new InputError(`predictions file ${file}: 'spectators' must be float32 [${numJets}, ${spectatorNames.length}] for ${spectatorNames.join(', ')}`, { file });
+    }
+    predictions.spectators = { names: spectatorNames, values: spectators.data };
+  }
+  const process = arrays.get('process');
+  const processNames = extras.processes ?? [];
+  if (process && processNames.length > 0) {
+    if (!(process.data instanceof Int32Array) || process.data.length !== numJets) {
+      throw new InputError(`predictions file ${file}: 'process' must be int32 [${numJets}]`, { file });
+    }
+    for (const index of process.data) {
+      if (index < 0 || index >= processNames.length) {
+        throw new InputError(`predictions file ${file}: process index ${index} is outside 0-${processNames.length - 1} (${processNames.join(', ')})`, { file });
+      }
+    }
+    predictions.processes = { names: processNames, index: process.data };
+  }
+  return predictions;
 }
 
 /** One per-jet column of the predictions, [jets]. */
@@ -88,7 +123,8 @@ export interface PredictionColumn {
 
 /**
  * Splits predictions into per-jet columns: `pt` (GeV), `eta`, `weight`, `label`, then
- * `prob_<class>` for every class and, when every jet has a known label, the one-hot truth
+ * `prob_<class>` for every class, the spectators, the process index `process` when present
+ * and, when every jet has a known label, the one-hot truth
  * `is<class>` (1 for the jet's class, 0 otherwise). Unlabelled jets (label -1, as in
  * collision data) get no `is<class>` columns.
  */
@@ -119,6 +155,7 @@ export function predictionColumns(predictions: Predictions): PredictionColumn[] 
       columns.push({ name: taken ? `spectator_${branch}` : branch, values });
     });
   }
+  if (predictions.processes) columns.push({ name: 'process', values: predictions.processes.index });
   if (predictions.label.every((label) => label >= 0)) {
     predictions.classes.forEach((name, k) => {
       const values = new Int32Array(numJets);

@@ -34,3 +34,17 @@ export function configForProcess(config: BhiveConfig, process: ProcessSpec | und
   const selection = config.selection === undefined ? process.selection : `(${config.selection}) && (${process.selection})`;
   return { ...config, selection };
 }
+
+/**
+ * Returns the per-jet process index [jets] of `numJets` jets of one file, all set to the
+ * position of `process` in the config's process list, or an empty object without processes.
+ */
+export function processIndexOf(config: BhiveConfig, process: ProcessSpec | undefined, numJets: number): { process?: Int32Array } {
+  if (process === undefined || config.processes === undefined) return {};
+  return { process: new Int32Array(numJets).fill(config.processes.indexOf(process)) };
+}
+
+/** Returns the process names of the config in index order, or undefined without processes. */
+export function processNamesOf(config: BhiveConfig): string[] | undefined {
+  return config.processes?.map((p) => p.name);
+}

@@ -9,6 +9,7 @@
  * - `pt`      float32 [jets], jet pT in GeV
  * - `eta`     float32 [jets]
  * - `spectators` float32 [jets, spectators], only when the manifest lists spectators
+ * - `process` int32 [jets], the index into `manifest.processNames`, only when the manifest lists process names
  */
 
 /** Jets as columns: flat typed arrays in row-major order, one row per jet. */
@@ -19,6 +20,8 @@ export interface JetArrays {
   groups: Record<string, Float32Array>;
   /** Spectator values [jets, spectators], kept for comparisons and never a model input; absent without spectators. */
   spectators?: Float32Array;
+  /** Physics process of each jet [jets], an index into the dataset's process names; absent without processes. */
+  process?: Int32Array;
   label: Int32Array;
   weight: Float32Array;
   pt: Float32Array;
@@ -77,6 +80,8 @@ export interface DatasetManifest {
   inputs: InputFileRecord[];
   /** Jets per physics process, with its files and sampling weight; absent when the config has no processes. */
   processes?: Record<string, { weight: number; files: string[]; numJets: number }>;
+  /** Process names in the order of the per-jet `process` index; absent when the config has no processes. */
+  processNames?: string[];
   /** What each NaN/infinity policy did, keyed by 'global' or a candidate group; absent without policies. */
   nonFinite?: Record<string, { action: 'drop' | 'replace'; jetsDropped: number; valuesReplaced: number }>;
   /** Input files skipped with `onBadFile: 'skip'`, with the reason; absent unless skipping was enabled. */

@@ -29,6 +29,7 @@ import {
   type YamlObject,
 } from '../config/validate.js';
 import { ConfigError, didYouMean } from '../errors.js';
+import { readExpression } from '../config/expressions-section.js';
 
 /** A column of the input: a ROOT branch or `.npz` array by name, or one column of a 2-D `.npz` array [jets, columns]. */
 export interface ColumnRef {
@@ -52,6 +53,15 @@ export interface ExternalInputSpec {
   pt?: ColumnRef;
   eta?: ColumnRef;
   weight?: ColumnRef;
+  /** Integer process index per jet, 0 .. processes - 1, naming `EvaluateConfig.processes`. */
+  process?: ColumnRef;
+}
+
+/** A process of the `input.process` column: its index is its position in the `processes` list. */
+export interface EvaluateProcessSpec {
+  name: string;
+  /** Cut on the evaluation jets of the process, over the columns pt, eta and weight. */
+  evaluationSelection?: string;
 }
 
 /** A score stored in the input that is evaluated as it is, such as Jet_btagDeepFlavB. */
@@ -74,9 +84,11 @@ export interface EvaluateConfig {
   referenceTaggers: ReferenceTaggerSpec[];
   workingPoints: number[];
   evaluation: EvaluationSettings;
+  /** Process names of the values 0, 1, ... of `input.process`; undefined without a process column. */
+  processes?: EvaluateProcessSpec[];
 }
 
-const TOP_LEVEL_KEYS = ['name', 'description', 'tagger', 'input', 'discriminants', 'reference_taggers', 'working_points', 'evaluation'];
+const TOP_LEVEL_KEYS = ['name', 'description', 'tagger', 'input', 'discriminants', 'reference_taggers', 'working_points', 'evaluation', 'processes'];
 
 /** Class names of the label specification, in order. */
 export function labelClassNames(labels: LabelSpec): string[] {
@@ -122,6 +134,10 @@ export function parseEvaluateConfig(text: string, file: string): EvaluateConfig 
     evaluation: root.evaluation === undefined ? defaultEvaluationSettings() : readEvaluationSection(ctx, root.evaluation),
   };
   if (root.tagger !== undefined) config.tagger = readString(ctx, 'tagger', root.tagger);
+  if (root.processes !== undefined) config.processes = readEvaluateProcesses(ctx, root.processes);
+  if ((input.process === undefined) !== (config.processes === undefined)) {
+    invalid(ctx, input.process === undefined ? 'processes' : 'input.process', 'give both input.process (the process index column) and processes (the name of each index value), or neither');
+  }
   if (config.discriminants.length > 0 && input.scores === undefined) {
     invalid(ctx, 'input.scores', 'discriminants are computed from class scores; give one score column per class under input.scores');
   }
@@ -144,7 +160,7 @@ export function readColumnRef(ctx: ValidationContext, key: string, value: unknow
 
 function readInput(ctx: ValidationContext, value: unknown): ExternalInputSpec {
   const object = readObject(ctx, 'input', value);
-  checkKeys(ctx, 'input', object, ['tree', 'labels', 'scores', 'pt', 'eta', 'weight']);
+  checkKeys(ctx, 'input', object, ['tree', 'labels', 'scores', 'pt', 'eta', 'weight', 'process']);
   const labels = readLabels(ctx, requireKey(ctx, 'input', object, 'labels'));
   const classNames = labelClassNames(labels);
   const input: ExternalInputSpec = { tree: object.tree === undefined ? 'Events' : readString(ctx, 'input.tree', object.tree), labels };
@@ -156,10 +172,30 @@ function readInput(ctx: ValidationContext, value: unknown): ExternalInputSpec {
       return readColumnRef(ctx, `input.scores.${className}`, scores[className]);
     });
   }
-  for (const key of ['pt', 'eta', 'weight'] as const) {
+  for (const key of ['pt', 'eta', 'weight', 'process'] as const) {
     if (object[key] !== undefined) input[key] = readColumnRef(ctx, `input.${key}`, object[key]);
   }
   return input;
+}
+
+/** Reads `processes`: a list of { name, evaluation_selection }, in the order of the index values 0, 1, ... */
+function readEvaluateProcesses(ctx: ValidationContext, value: unknown): EvaluateProcessSpec[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    invalid(ctx, 'processes', 'expected a list with one entry per process index value, such as [{ name: ttbar, evaluation_selection: "pt > 30" }, { name: qcd }]');
+  }
+  const names = new Set<string>();
+  return value.map((item, i) => {
+    const key = `processes[${i}]`;
+    const object = readObject(ctx, key, item);
+    checkKeys(ctx, key, object, ['name', 'evaluation_selection']);
+    const name = readString(ctx, `${key}.name`, requireKey(ctx, key, object, 'name'));
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) invalid(ctx, `${key}.name`, `'${name}' must start with a letter and contain only letters, digits, '_' and '-'`);
+    if (names.has(name)) invalid(ctx, `${key}.name`, `process '${name}' is listed twice`);
+    names.add(name);
+    const spec: EvaluateProcessSpec = { name };
+    if (object.evaluation_selection !== undefined) spec.evaluationSelection = readExpression(ctx, `${key}.evaluation_selection`, object.evaluation_selection);
+    return spec;
+  });
 }
 
 function readLabels(ctx: ValidationContext, value: unknown): LabelSpec {

@@ -22,6 +22,8 @@ import {
 } from './summary.js';
 import { writeWorkingPoints } from './working-point-report.js';
 import { writeReferenceRatios } from './reference-ratio.js';
+import { summariseProcessRocs, writeProcessRocs } from './process-output.js';
+import type { ProcessEvaluation } from './processes.js';
 
 /** Points per curve kept in evaluation.json for overlays in the dashboard. */
 export const SUMMARY_ROC_POINTS = 300;
@@ -33,6 +35,8 @@ export interface EvaluationOutputOptions {
   provenance: EvaluationSummary['provenance'];
   /** PNG width in pixels; default 1280. */
   pngWidth?: number;
+  /** Per-process ROC curves, written as roc_processes_<name> plots and processes.csv; absent for none. */
+  processes?: readonly ProcessEvaluation[];
 }
 
 /**
@@ -87,6 +91,10 @@ export function writeEvaluation(
   }
 
   plots.push(...writeReferenceRatios(outputDir, evaluations, plotOptions.pngWidth));
+  if (options.processes !== undefined) {
+    const inclusive = evaluations.map((e) => ({ name: e.jets.name, label: e.jets.label, classes: e.jets.classes, curve: e.curve }));
+    plots.push(...writeProcessRocs(outputDir, inclusive, options.processes, plotOptions.pngWidth));
+  }
 
   const summary = buildSummary(data, evaluations, plots, options);
   writeFileAtomic(path.join(outputDir, EVALUATION_SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
@@ -277,6 +285,7 @@ function buildSummary(
       roc: { signal_efficiency: Array.from(roc.signalEfficiency), mistag: Array.from(roc.backgroundEfficiency) },
     };
     if (e.band !== undefined) summary.auc_bootstrap_std = e.band.aucStd;
+    if (options.processes !== undefined) summary.processes = summariseProcessRocs(options.processes, e.jets.name);
     return summary;
   });
 

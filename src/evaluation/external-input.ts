@@ -21,6 +21,8 @@ export interface ExternalInput {
   jetsPerFile: number[];
   /** Jets whose labels matched no class (label -1), summed over files. */
   numUnknown: number;
+  /** Process index per jet [jets], into the config's `processes`; undefined without `input.process`. */
+  processIndex?: Int32Array;
 }
 
 type ColumnReader = (ref: ColumnRef, role: string) => Float64Array;
@@ -51,6 +53,7 @@ export async function readExternalInput(files: readonly string[], config: Evalua
     if (input.pt) columns.set('pt', read(input.pt, 'pt'));
     if (input.eta) columns.set('eta', read(input.eta, 'eta'));
     if (input.weight) columns.set('weight', read(input.weight, 'weight'));
+    if (input.process) columns.set('process', read(input.process, 'process index'));
     for (const reference of config.referenceTaggers) columns.set(`reference:${reference.name}`, read(reference.score, `score of reference tagger ${reference.name}`));
     for (const [key, column] of columns) {
       if (column.length !== labels.length) {
@@ -102,7 +105,32 @@ export async function readExternalInput(files: readonly string[], config: Evalua
     background: reference.background,
     scores: concat(`reference:${reference.name}`) as Float64Array,
   }));
-  return { data, references, jetsPerFile, numUnknown };
+  const result: ExternalInput = { data, references, jetsPerFile, numUnknown };
+  const process = concat('process');
+  if (process) result.processIndex = toProcessIndex(process, config, files, jetsPerFile);
+  return result;
+}
+
+/** Checks that every process value is a whole number naming a configured process. */
+function toProcessIndex(values: Float64Array, config: EvaluateConfig, files: readonly string[], jetsPerFile: readonly number[]): Int32Array {
+  const names = (config.processes ?? []).map((p) => p.name);
+  const index = new Int32Array(values.length);
+  for (let jet = 0; jet < values.length; jet++) {
+    const value = values[jet];
+    if (!Number.isInteger(value) || value < 0 || value >= names.length) {
+      let fileIndex = 0;
+      let first = jet;
+      while (first >= jetsPerFile[fileIndex]) first -= jetsPerFile[fileIndex++];
+      const file = files[fileIndex];
+      throw new InputError(
+        `${file}: jet ${first} has process index ${value} in column '${config.input.process?.name}'; ` +
+          `expected a whole number from 0 to ${names.length - 1} naming one of the processes ${names.join(', ')}`,
+        { file },
+      );
+    }
+    index[jet] = value;
+  }
+  return index;
 }
 
 /** Every column reference of the config, for reading all branches of a ROOT file in one pass. */
@@ -110,7 +138,7 @@ function allRefs(config: EvaluateConfig): ColumnRef[] {
   const { input } = config;
   const refs: ColumnRef[] = input.labels.kind === 'one_hot' ? input.labels.flags.map((flag) => flag.column) : [input.labels.column];
   refs.push(...(input.scores ?? []));
-  for (const ref of [input.pt, input.eta, input.weight]) if (ref) refs.push(ref);
+  for (const ref of [input.pt, input.eta, input.weight, input.process]) if (ref) refs.push(ref);
   for (const reference of config.referenceTaggers) refs.push(reference.score);
   return refs;
 }

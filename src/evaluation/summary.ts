@@ -40,6 +40,22 @@ export interface WindowSummary {
   note?: string;
 }
 
+/** Numbers of one discriminant on the jets of one physics process, after the process's evaluation cut. */
+export interface ProcessSummary {
+  process: string;
+  /** The process's evaluation cut; null for none. */
+  selection: string | null;
+  /** Jets of the process before its evaluation cut. */
+  num_jets_before_cut: number;
+  /** Jets of the process that pass its evaluation cut. */
+  num_jets: number;
+  num_signal_jets: number;
+  num_background_jets: number;
+  /** Null when the process lacks signal or background jets. */
+  auc: number | null;
+  note?: string;
+}
+
 export interface DiscriminantSummary {
   name: string;
   label: string;
@@ -56,6 +72,8 @@ export interface DiscriminantSummary {
   working_points: WorkingPointSummary[];
   rejection: RejectionSummary[];
   windows: WindowSummary[];
+  /** One entry per physics process; absent when the evaluated jets have no process index. */
+  processes?: ProcessSummary[];
   /** Down-sampled ROC curve for overlays: signal efficiency and mistag rate, increasing. */
   roc: { signal_efficiency: number[]; mistag: number[] };
 }

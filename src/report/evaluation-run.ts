@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvaluationData } from '../evaluation/discriminant-jets.js';
 import { evaluateTagger, type EvaluationPlan, type EvaluationProgress } from '../evaluation/evaluate.js';
+import type { ProcessEvaluation } from '../evaluation/processes.js';
 import { writeEvaluation } from '../evaluation/evaluation-output.js';
 import type { EvaluationSummary, InputProvenance } from '../evaluation/summary.js';
 import { InputError } from '../errors.js';
@@ -26,6 +27,8 @@ export interface EvaluationRunOptions {
   onProgress?: EvaluationProgress;
   /** PNG width in pixels; default 1280. */
   pngWidth?: number;
+  /** Per-process ROC curves to write and report; absent for none. */
+  processes?: readonly ProcessEvaluation[];
 }
 
 /**
@@ -39,6 +42,7 @@ export async function writeEvaluationRun(outputDir: string, options: EvaluationR
     name: options.name,
     provenance: { ...options.provenance, inputs, node: process.version },
     pngWidth: options.pngWidth,
+    processes: options.processes,
   });
   writeEvaluationReport(outputDir, summary);
   return summary;

@@ -25,7 +25,8 @@ export function renderEvaluationReport(summary: EvaluationSummary, svgs: Readonl
       `${summary.weighted ? 'weighted' : 'unweighted'} · created ${escapeHtml(summary.created)}</p>`,
   );
   parts.push('<nav><a href="#summary">Summary</a><a href="#working-points">Working points</a><a href="#rejection">Rejection</a>' +
-    `${summary.discriminants.some((d) => d.windows.length > 0) ? '<a href="#windows">Windows</a>' : ''}<a href="#plots">Plots</a><a href="#provenance">Provenance</a></nav>`);
+    `${summary.discriminants.some((d) => d.windows.length > 0) ? '<a href="#windows">Windows</a>' : ''}` +
+    `${summary.discriminants.some((d) => (d.processes?.length ?? 0) > 0) ? '<a href="#processes">Processes</a>' : ''}<a href="#plots">Plots</a><a href="#provenance">Provenance</a></nav>`);
 
   parts.push('<h2 id="summary">Summary</h2>');
   parts.push(renderTable(['class', 'jets'], Object.entries(summary.class_counts).map(([name, count]) => [name, count])));
@@ -41,6 +42,12 @@ export function renderEvaluationReport(summary: EvaluationSummary, svgs: Readonl
   if (summary.discriminants.some((d) => d.windows.length > 0)) {
     parts.push('<h2 id="windows">(pT, η) windows</h2>');
     parts.push(renderWindowTable(summary.discriminants));
+  }
+
+  if (summary.discriminants.some((d) => (d.processes?.length ?? 0) > 0)) {
+    parts.push('<h2 id="processes">Processes</h2>');
+    parts.push('<p class="muted">Each process on its own jets, after its evaluation cut.</p>');
+    parts.push(renderProcessTable(summary.discriminants));
   }
 
   parts.push('<h2 id="plots">Plots</h2>');
@@ -130,6 +137,16 @@ function renderWindowTable(discriminants: readonly DiscriminantSummary[]): strin
     }
   }
   return renderTable(['discriminant', 'window', 'pT [GeV]', '|η|', 'signal jets', 'background jets', 'AUC'], rows);
+}
+
+function renderProcessTable(discriminants: readonly DiscriminantSummary[]): string {
+  const rows: Cell[][] = [];
+  for (const d of discriminants) {
+    for (const p of d.processes ?? []) {
+      rows.push([d.label, p.process, p.selection ?? '–', p.num_jets, p.num_signal_jets, p.num_background_jets, p.auc === null ? (p.note ?? '–') : formatNumber(p.auc)]);
+    }
+  }
+  return renderTable(['discriminant', 'process', 'evaluation cut', 'jets', 'signal jets', 'background jets', 'AUC'], rows);
 }
 
 function renderProvenance(provenance: EvaluationSummary['provenance']): string {

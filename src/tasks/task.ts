@@ -74,8 +74,25 @@ export interface TaskDefinition {
    */
   identity?(parameters: ResolvedParameters, env: TaskEnvironment): unknown;
   run(context: RunContext): Promise<void>;
+  /**
+   * Splitting for batch executors: each part runs as its own job (`bhive _build-part`)
+   * before the task's own job, whose `run` then finds the parts complete. A local run
+   * ignores this and `run` does all the work.
+   */
+  parts?: {
+    list(instance: TaskInstance): TaskPart[];
+    run(context: RunContext, partName: string): Promise<void>;
+  };
   /** Resources for a batch job of this task; the executor's defaults apply when absent. */
   resources?: { cpus?: number; memoryMB?: number; gpus?: number; timeMinutes?: number };
+}
+
+/** A piece of a task's work that a batch executor runs as a separate job. */
+export interface TaskPart {
+  /** Name passed to `parts.run` and used as the part's job folder, such as `part-00003`. */
+  name: string;
+  /** Returns true when the part's result exists already. */
+  complete(): boolean;
 }
 
 export interface TaskInstance {

@@ -74,3 +74,10 @@ test('flat reweighting needs no reference class', () => {
   const error = configErrorOf(nanoaodText.replace('  reference_class: b\n', '  method: uniform\n'));
   assert.equal(error.context.configKey, 'reweighting.method');
 });
+
+test('process evaluation selection', () => {
+  const config = parseConfig(withExtra('processes:\n  tth: { files: ["*.root"], evaluation_selection: "pt > 30 && abs(eta) < 2.4" }'), '/tmp/test.yml');
+  assert.equal(config.processes?.[0].evaluationSelection, 'pt > 30 && abs(eta) < 2.4');
+  const error = configErrorOf(withExtra('processes:\n  tth: { files: ["*.root"], evaluation_selection: "pt >" }'));
+  assert.equal(error.context.configKey, 'processes.tth.evaluation_selection');
+});

@@ -87,3 +87,14 @@ reference_taggers:
   assert.equal(error.context.configKey, 'input.labels.values.c');
   assert.match(error.message, /label value 5 is already given to class 'b'/);
 });
+
+test('process column and names', () => {
+  const text = BASE.replace('  scores:', '  process: proc\n  scores:') + 'processes:\n  - { name: ttbar, evaluation_selection: "pt > 30" }\n  - { name: qcd }\n';
+  const config = parseEvaluateConfig(text, '/tmp/eval.yml');
+  assert.deepEqual(config.input.process, { name: 'proc' });
+  assert.deepEqual(config.processes, [{ name: 'ttbar', evaluationSelection: 'pt > 30' }, { name: 'qcd' }]);
+  assert.equal(errorOf(BASE.replace('  scores:', '  process: proc\n  scores:')).context.configKey, 'input.process');
+  assert.equal(errorOf(`${BASE}processes:\n  - { name: ttbar }\n`).context.configKey, 'processes');
+  const twice = BASE.replace('  scores:', '  process: proc\n  scores:') + 'processes:\n  - { name: ttbar }\n  - { name: ttbar }\n';
+  assert.equal(errorOf(twice).context.configKey, 'processes[1].name');
+});

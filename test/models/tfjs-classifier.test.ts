@@ -92,6 +92,6 @@ test('inputs that do not fit the layout are rejected', async () => {
     return true;
   });
   await assert.rejects(createClassifier('mlp', { ...layout, classes: ['b'] }), ConfigError);
-  await assert.rejects(createClassifier('mlp', layout, { backend: 'webgl' }), /one of wasm, cpu/);
+  await assert.rejects(createClassifier('mlp', layout, { backend: 'webgl' }), /one of auto, wasm, cpu, tensorflow/);
   classifier.dispose();
 });

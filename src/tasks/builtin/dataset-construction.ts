@@ -1,10 +1,14 @@
 /** DatasetConstruction: ROOT files of one sample -> shuffled, weighted .npz chunks and a manifest. */
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSampleFiles } from '../../config/inputs.js';
-import { constructDataset } from '../../dataset/construct.js';
+import { buildParts, constructDataset, type BuildPartsOptions } from '../../dataset/construct.js';
+import { groupFiles, partDirName, readFinishedPart } from '../../dataset/parts.js';
 import type { BhiveConfig } from '../../config/types.js';
-import { ConfigError, InputError } from '../../errors.js';
-import type { TaskDefinition } from '../task.js';
+import { ConfigError, InputError, TaskError } from '../../errors.js';
+import type { Reporter } from '../reporter.js';
+import type { ResolvedParameters, RunContext, TaskDefinition } from '../task.js';
+import { ConstructionProgress, formatProgressDetail } from './construction-progress.js';
 
 /**
  * Reject a reweighting binning that does not cover the acceptance cuts: jets outside the
@@ -43,6 +47,46 @@ function withCollisionDataHint(error: unknown, config: BhiveConfig, requireLabel
   );
 }
 
+/**
+ * Returns the folder of the dataset parts of a task output. It lies beside the final output
+ * directory, so that finished parts survive a killed run, and the output's lock keeps other
+ * runs away from it. Without a known final directory it lies inside the temporary one.
+ */
+function partsDirOf(context: Pick<RunContext, 'outputDir' | 'finalOutputDir'>): string {
+  return context.finalOutputDir === undefined ? path.join(context.outputDir, '.parts') : `${context.finalOutputDir}.parts`;
+}
+
+/** Returns the `buildParts` options that every part of a run shares, with progress shown through `reporter`. */
+function partOptions(config: BhiveConfig, parameters: ResolvedParameters, files: string[], reporter: Reporter): Omit<BuildPartsOptions, 'partsDir'> {
+  let progress: ConstructionProgress | undefined;
+  const draw = (): void => {
+    if (!progress) return;
+    const snapshot = progress.snapshot();
+    // The line reads 100% only once every file is done, because the reporter ends it there.
+    const unfinished = snapshot.filesDone < snapshot.numFiles;
+    const total = unfinished ? Math.max(snapshot.entriesTotal, snapshot.entriesDone + 1) : snapshot.entriesDone;
+    reporter.progress('DatasetConstruction', snapshot.entriesDone, total, formatProgressDetail(snapshot));
+  };
+  return {
+    config,
+    files,
+    filesPerPart: Number(parameters.files_per_job),
+    requireLabels: Boolean(parameters.require_labels),
+    onBadFile: parameters.on_bad_file === 'skip' ? 'skip' : 'fail',
+    numWorkers: Number(parameters.processing_workers),
+    onProgress: (event) => {
+      progress ??= new ConstructionProgress(event.numFiles);
+      progress.update(event);
+      draw();
+    },
+    onFileDone: (event) => {
+      progress ??= new ConstructionProgress(event.numFiles);
+      progress.fileDone(event);
+      draw();
+    },
+  };
+}
+
 export const datasetConstruction: TaskDefinition = {
   name: 'DatasetConstruction',
   description: 'read the ROOT files of a sample, apply cuts and labels, reweight in (pT, eta), write shuffled .npz chunks',
@@ -59,6 +103,14 @@ export const datasetConstruction: TaskDefinition = {
     { name: 'chunk_size', description: 'jets per .npz chunk file', type: 'integer', default: 100000, significant: false, min: 1 },
     { name: 'processing_workers', description: 'worker threads that process input files; the output does not depend on it', type: 'integer', default: 1, significant: false, min: 1 },
     {
+      name: 'files_per_job',
+      description: 'input files per part; with a batch executor each part is its own job. The output does not depend on it',
+      type: 'integer',
+      default: 10,
+      significant: false,
+      min: 1,
+    },
+    {
       name: 'on_bad_file',
       description: "what to do with an unreadable input file: 'fail' stops, 'skip' leaves it out and lists it in the manifest",
       type: 'string',
@@ -74,30 +126,53 @@ export const datasetConstruction: TaskDefinition = {
   },
   tag: (p) => `${String(p.sample)}-seed${String(p.seed)}`,
   inputFiles: (parameters, env) => resolveSampleFiles(env.config, String(parameters.sample), env.dataDir),
-  async run({ config, parameters, outputDir, dataDir, reporter }) {
+  parts: {
+    list(instance) {
+      const groups = groupFiles(instance.inputFiles, Number(instance.parameters.files_per_job));
+      const partsDir = partsDirOf({ outputDir: instance.outputDir, finalOutputDir: instance.outputDir });
+      return groups.map((group, k) => ({
+        name: partDirName(k),
+        complete: () => readFinishedPart(path.join(partsDir, partDirName(k)), group) !== undefined,
+      }));
+    },
+    async run({ config, parameters, dataDir, reporter, ...context }, partName) {
+      const index = /^part-(\d+)$/.exec(partName)?.[1];
+      if (index === undefined) throw new TaskError(`invalid part name '${partName}'; expected part-NNNNN`);
+      const files = resolveSampleFiles(config, String(parameters.sample), dataDir);
+      try {
+        await buildParts({ ...partOptions(config, parameters, files, reporter), partsDir: partsDirOf(context), parts: [Number(index)] });
+      } catch (error) {
+        throw withCollisionDataHint(error, config, Boolean(parameters.require_labels));
+      }
+      reporter.endProgress();
+    },
+  },
+  async run({ config, parameters, outputDir, finalOutputDir, dataDir, reporter }) {
     const files = resolveSampleFiles(config, String(parameters.sample), dataDir);
     reporter.info(`DatasetConstruction: ${files.length} file(s) of sample '${String(parameters.sample)}', tree '${config.tree}'`);
     const start = performance.now();
+    // Parts finished by batch jobs or by an earlier, killed run are reused; the rest are built here.
+    const partsDir = partsDirOf({ outputDir, finalOutputDir });
+    const shared = partOptions(config, parameters, files, reporter);
+    let filesRead = 0;
     let manifest: Awaited<ReturnType<typeof constructDataset>>;
     try {
       manifest = await constructDataset({
-        config,
-        files,
+        ...shared,
+        onFileDone: (event) => {
+          filesRead += 1;
+          shared.onFileDone?.(event);
+        },
         outputDir,
+        partsDir,
         seed: Number(parameters.seed),
         chunkSize: Number(parameters.chunk_size),
-        requireLabels: Boolean(parameters.require_labels),
-        onBadFile: parameters.on_bad_file === 'skip' ? 'skip' : 'fail',
-        numWorkers: Number(parameters.processing_workers),
-        onProgress: (event) => {
-          const label = `file ${event.fileIndex + 1}/${event.numFiles} ${path.basename(event.file)}`;
-          reporter.progress(label, event.entriesDone, event.entriesTotal, 'entries');
-        },
       });
     } catch (error) {
       throw withCollisionDataHint(error, config, Boolean(parameters.require_labels));
     }
     reporter.endProgress();
+    await rm(partsDir, { recursive: true, force: true });
     for (const skipped of manifest.skippedFiles ?? []) reporter.warn(`DatasetConstruction: skipped ${skipped.path}: ${skipped.reason}`);
     if (manifest.numJets === 0) {
       const reasons = Object.entries(manifest.dropped).map(([reason, n]) => `${reason} ${n}`).join(', ');
@@ -111,9 +186,14 @@ export const datasetConstruction: TaskDefinition = {
     const dropped = Object.entries(manifest.dropped).map(([reason, n]) => `${reason} ${n}`).join(', ');
     const seconds = (performance.now() - start) / 1000;
     const entries = manifest.inputs.reduce((sum, input) => sum + input.numEntries, 0);
+    // A rate is shown only when this process read every file; otherwise the time is mostly the merge.
+    const timing =
+      filesRead === files.length
+        ? `in ${seconds.toFixed(1)} s (${Math.round(manifest.numJets / Math.max(seconds, 1e-9))} jets/s)`
+        : `(${files.length - filesRead} of them in parts built earlier) in ${seconds.toFixed(1)} s`;
     reporter.info(
       `DatasetConstruction: ${manifest.numJets} jets (${counts || 'no truth labels'}); dropped: ${dropped || 'none'}; ` +
-        `${entries} entries of ${files.length} file(s) in ${seconds.toFixed(1)} s (${Math.round(manifest.numJets / Math.max(seconds, 1e-9))} jets/s)`,
+        `${entries} entries of ${files.length} file(s) ${timing}`,
     );
   },
 };

@@ -73,12 +73,13 @@ export const inference: TaskDefinition = {
       pt: arrays.pt,
       eta: arrays.eta,
       ...(manifest.spectators && arrays.spectators ? { spectators: { names: manifest.spectators, values: arrays.spectators } } : {}),
+      ...(manifest.processNames && arrays.process ? { processes: { names: manifest.processNames, index: arrays.process } } : {}),
     };
     await writePredictions(path.join(outputDir, 'predictions.npz'), predictions);
     await writePredictionTree(path.join(outputDir, 'predictions.root'), predictions);
     await writeFile(
       path.join(outputDir, 'predictions.json'),
-      `${JSON.stringify({ classes: manifest.classes, spectators: manifest.spectators ?? [], numJets: arrays.numJets, model: classifier.modelName, runtime, seconds }, null, 2)}\n`,
+      `${JSON.stringify({ classes: manifest.classes, spectators: manifest.spectators ?? [], processes: manifest.processNames ?? [], numJets: arrays.numJets, model: classifier.modelName, runtime, seconds }, null, 2)}\n`,
     );
     reporter.info(`Inference: ${Math.round(arrays.numJets / Math.max(seconds, 1e-9))} jets/s`);
   },
@@ -92,8 +93,15 @@ export async function writePredictionTree(file: string, predictions: Predictions
     'predictions',
     columns.map((c) => ({ name: c.name, type: c.values instanceof Int32Array ? 'int32' : 'float32' })),
     Object.fromEntries(columns.map((c) => [c.name, c.values])),
-    { title: `bhive predictions for classes ${predictions.classes.join(', ')}` },
+    { title: predictionTreeTitle(predictions) },
   );
+}
+
+/** Returns the tree title, which names the classes and the process of each `process` index value. */
+function predictionTreeTitle(predictions: Predictions): string {
+  const title = `bhive predictions for classes ${predictions.classes.join(', ')}`;
+  if (!predictions.processes) return title;
+  return `${title}; process index: ${predictions.processes.names.map((name, k) => `${k} = ${name}`).join(', ')}`;
 }
 
 /**

@@ -6,19 +6,20 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { computeWorkingPoints, writeWorkingPoints } from '../../evaluation/working-point-report.js';
 import type { TaskDefinition } from '../task.js';
-import { loadInferenceOutput } from './evaluation-input.js';
+import { loadChainEvaluation, toEvaluationInput } from './chain-evaluation.js';
 
 export const workingPoint: TaskDefinition = {
   name: 'WorkingPoint',
   description: 'working points at the configured mistag rates (CSV, plots) and metrics.json with AUC and working points',
   parameters: [],
-  configKeys: ['discriminants', 'workingPoints'],
+  configKeys: ['discriminants', 'workingPoints', 'processes'],
   requires: () => [
     { key: 'inference', task: 'Inference' },
     { key: 'roc', task: 'ROCCurve' },
   ],
   async run({ config, inputs, outputDir, reporter }) {
-    const { input } = await loadInferenceOutput(inputs.inference);
+    // The jets that pass the evaluation cut of their process, as in ROCCurve.
+    const input = toEvaluationInput((await loadChainEvaluation(inputs.inference, config)).jets);
     const results = computeWorkingPoints(input, config.discriminants, config.workingPoints);
     writeWorkingPoints(outputDir, results);
     const aucs = JSON.parse(await readFile(path.join(inputs.roc, 'roc.json'), 'utf8')) as Record<string, { auc: number }>;

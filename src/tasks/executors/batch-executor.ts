@@ -1,9 +1,10 @@
 /**
- * Running tasks as batch jobs: one job per task instance, polled until it ends, resubmitted
- * with exponential backoff when it fails, and re-attached after a restart through the job
- * ids kept in the task's job folder. The batch system itself (Slurm, HTCondor) is a
- * `BatchSystem`; jobs run `bhive _run-instance` with the same installation and working
- * directory, so the output folder must be on a filesystem that the worker nodes share.
+ * Running tasks as batch jobs: one job per task instance (plus one per part for tasks split
+ * into parts), polled until it ends, resubmitted with exponential backoff when it fails,
+ * and re-attached after a restart through the job ids kept in the task's job folder. The
+ * batch system itself (Slurm, HTCondor) is a `BatchSystem`. Jobs run `bhive _run-instance`
+ * (or `bhive _build-part`) with the same installation and working directory, so the output
+ * folder must be on a filesystem that the worker nodes share.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -78,6 +79,17 @@ export function cancelActiveBatchJobs(): string[] {
   return cancelled;
 }
 
+/** One job's worth of work: the task itself, or one of its parts. */
+interface JobUnit {
+  /** Name in messages and in the job name, such as `DatasetConstruction part-00002`. */
+  label: string;
+  /** Folder of the job script, logs and job.json. */
+  folder: string;
+  /** bhive subcommand and its leading arguments; the `bhive run` arguments follow. */
+  subcommand: string[];
+  complete(): boolean;
+}
+
 export class BatchExecutor {
   private readonly run: CommandRunner;
 
@@ -85,13 +97,62 @@ export class BatchExecutor {
     this.run = options.run ?? runSystemCommand;
   }
 
-  /** Produce `instance`'s output through batch jobs; a TaskExecutor. */
+  /**
+   * Produce `instance`'s output through batch jobs; a TaskExecutor. A task with two or more
+   * `parts` first gets one job per unfinished part, all queued together, and the task's own
+   * job is submitted once every part is complete. A single part is left to the task's job.
+   */
   async execute(instance: TaskInstance): Promise<TaskOutcome> {
-    const { system, reporter } = this.options;
+    if (instance.definition.parts) await this.executeParts(instance);
+    return this.runUntilDone(instance, {
+      label: instance.definition.name,
+      folder: jobFolder(instance),
+      subcommand: ['_run-instance', instance.outputDir],
+      complete: () => taskState(instance) === 'complete',
+    });
+  }
+
+  /** Runs a job for each unfinished part of `instance`, retrying failed parts only. */
+  private async executeParts(instance: TaskInstance): Promise<void> {
     const name = instance.definition.name;
-    const folder = jobFolder(instance);
+    const all = instance.definition.parts?.list(instance) ?? [];
+    if (all.length < 2) return;
+    const parts = all.filter((part) => !part.complete());
+    if (parts.length === 0) return;
+    this.options.reporter.info(`${name}: ${parts.length} part(s) to build as separate jobs`);
+    const results = await Promise.allSettled(
+      parts.map((part) =>
+        this.runUntilDone(instance, {
+          label: `${name} ${part.name}`,
+          folder: path.join(jobFolder(instance), part.name),
+          subcommand: ['_build-part', instance.outputDir, part.name],
+          complete: () => part.complete(),
+        }),
+      ),
+    );
+    const failed: string[] = [];
+    results.forEach((result, i) => {
+      if (result.status !== 'rejected') return;
+      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      failed.push(`${parts[i].name}: ${reason}`);
+    });
+    if (failed.length > 0) {
+      throw new TaskError(`${name}: ${failed.length} of ${parts.length} part job(s) failed after their retries, so the merge job was not submitted:\n${failed.join('\n')}`, {
+        task: name,
+      });
+    }
+  }
+
+  /** Submits, follows and resubmits the job of one unit until it succeeds or its retries are spent. */
+  private async runUntilDone(instance: TaskInstance, unit: JobUnit): Promise<TaskOutcome> {
+    const { system, reporter } = this.options;
+    const name = unit.label;
+    const folder = unit.folder;
     const record = readJobRecord(folder) ?? { task: name, outputDir: instance.outputDir, jobIds: [], attempts: 0 };
     const maxAttempts = 1 + (this.options.retries ?? 2);
+    // Submissions by this process: a restarted bhive gets a fresh retry budget, while
+    // `record.attempts` counts the submissions of all processes.
+    let attempts = 0;
 
     // A job of an earlier bhive process that is still queued or running is followed, not resubmitted.
     const previous = record.jobIds.at(-1);
@@ -106,15 +167,16 @@ export class BatchExecutor {
 
     for (;;) {
       if (jobId === undefined) {
-        if (record.attempts >= maxAttempts) break;
-        if (record.attempts > 0) {
-          const delay = (this.options.retryDelaySeconds ?? 5) * 2 ** (record.attempts - 1);
-          reporter.info(`${name}: retrying in ${delay} s (attempt ${record.attempts + 1} of ${maxAttempts})`);
+        if (attempts >= maxAttempts) break;
+        if (attempts > 0) {
+          const delay = (this.options.retryDelaySeconds ?? 5) * 2 ** (attempts - 1);
+          reporter.info(`${name}: retrying in ${delay} s (attempt ${attempts + 1} of ${maxAttempts})`);
           await sleep(delay * 1000);
         }
-        jobId = await this.submit(instance, folder);
+        jobId = await this.submit(instance, unit);
         record.jobIds.push(jobId);
         record.attempts++;
+        attempts++;
         await writeJobRecord(folder, record);
         reporter.info(`${name}: submitted ${system.name} job ${jobId}, log ${system.logFile(folder, jobId)}`);
       }
@@ -123,29 +185,30 @@ export class BatchExecutor {
       const status = await this.waitForJob(submitted);
       activeJobs.delete(submitted);
       if (status.exitCode === REUSED_EXIT_CODE) return 'reused';
-      if (status.succeeded && taskState(instance) === 'complete') return 'ran';
+      if (status.succeeded && unit.complete()) return 'ran';
       const log = system.logFile(folder, submitted);
       reporter.warn(`${name}: ${system.name} job ${submitted} ended ${status.state} (exit code ${status.exitCode ?? '?'}); last lines of ${log}:\n${logTail(log, 10)}`);
       jobId = undefined;
     }
     const lastLog = system.logFile(folder, record.jobIds.at(-1) ?? '');
     throw new TaskError(
-      `${name} failed in ${record.attempts} ${system.name} job(s) (${record.jobIds.join(', ')}); last lines of ${lastLog}:\n${logTail(lastLog)}`,
-      { task: name },
+      `${name} failed in ${attempts} ${system.name} job(s) (${record.jobIds.slice(-attempts).join(', ')}); last lines of ${lastLog}:\n${logTail(lastLog)}`,
+      { task: instance.definition.name },
     );
   }
 
-  private async submit(instance: TaskInstance, folder: string): Promise<string> {
+  private async submit(instance: TaskInstance, unit: JobUnit): Promise<string> {
     const { system } = this.options;
     const resources = this.options.resources(instance);
-    const jobName = `bhive-${instance.definition.name}`;
-    const script = await writeJobScript(folder, instance, this.options.argv, this.options.installation, system.scriptHeader(jobName, folder, resources));
+    const jobName = `bhive-${unit.label.replace(/\s+/g, '-')}`;
+    const header = system.scriptHeader(jobName, unit.folder, resources);
+    const script = await writeJobScript(unit.folder, instance, this.options.argv, this.options.installation, header, unit.subcommand);
     try {
-      return system.submit(script, folder, jobName, resources, this.run);
+      return system.submit(script, unit.folder, jobName, resources, this.run);
     } catch (error) {
       if (error instanceof TaskError) throw error;
       const stderr = (error as { stderr?: string }).stderr ?? String(error);
-      throw new TaskError(`submitting ${instance.definition.name} to ${system.name} failed: ${stderr.trim()}; check that the batch system is reachable and the resources fit`, {
+      throw new TaskError(`submitting ${unit.label} to ${system.name} failed: ${stderr.trim()}; check that the batch system is reachable and the resources fit`, {
         task: instance.definition.name,
       });
     }

@@ -61,16 +61,24 @@ export function shellQuote(word: string): string {
 }
 
 /**
- * Write `run.sh`, which runs the task instance through `bhive _run-instance` with the same
- * command-line arguments, from the same working directory. Returns its path.
+ * Write `run.sh`, which runs the task instance through `bhive _run-instance` (or the given
+ * `subcommand`, such as `_build-part OUTPUT part-00003`) with the same command-line
+ * arguments, from the same working directory. Returns its path.
  */
-export async function writeJobScript(folder: string, instance: TaskInstance, argv: string[], installation: Installation, header: string[]): Promise<string> {
+export async function writeJobScript(
+  folder: string,
+  instance: TaskInstance,
+  argv: string[],
+  installation: Installation,
+  header: string[],
+  subcommand: string[] = ['_run-instance', instance.outputDir],
+): Promise<string> {
   await mkdir(folder, { recursive: true });
-  const command = [installation.node, installation.bhive, '_run-instance', instance.outputDir, ...argv].map(shellQuote).join(' ');
+  const command = [installation.node, installation.bhive, ...subcommand, ...argv].map(shellQuote).join(' ');
   const script = [
     '#!/bin/bash',
     ...header,
-    `# bhive task ${instance.definition.name}, output ${instance.outputDir}`,
+    `# bhive task ${instance.definition.name}, output ${instance.outputDir}, command ${subcommand[0]}`,
     'set -euo pipefail',
     `cd ${shellQuote(installation.workingDir)}`,
     `exec ${command}`,
