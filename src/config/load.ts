@@ -39,6 +39,7 @@ import { readLabelGroups, readLabelPriority } from './labels-section.js';
 import { readCandidateSource } from './candidates-section.js';
 import { readDerivedFeatures, readExpression, readNonFinite, readProcesses } from './expressions-section.js';
 import { readReferenceTaggers } from './reference-taggers-section.js';
+import { readModelOptions } from './model-options-section.js';
 
 const TOP_LEVEL_KEYS = [
   'name',
@@ -61,6 +62,7 @@ const TOP_LEVEL_KEYS = [
   'working_points',
   'evaluation',
   'reference_taggers',
+  'model_options',
   'parameters',
 ] as const;
 
@@ -128,6 +130,7 @@ export function parseConfig(text: string, file: string): BhiveConfig {
   if (root.non_finite !== undefined) config.nonFinite = readNonFinite(ctx, root.non_finite, ['global', ...candidates.map((g) => g.name)]);
   if (labels.priority !== undefined) config.labelPriority = readLabelPriority(ctx, labels.priority, classNames);
   if (root.evaluation !== undefined) config.evaluation = readEvaluationSection(ctx, root.evaluation);
+  if (root.model_options !== undefined) config.modelOptions = readModelOptions(ctx, root.model_options);
   if (root.reference_taggers !== undefined) {
     config.referenceTaggers = readReferenceTaggers(ctx, root.reference_taggers, config.spectators ?? [], classNames);
   }

@@ -3,6 +3,8 @@
  * file. Field names are camelCase here; the YAML keys are snake_case.
  */
 
+import type { ModelOptions } from '../models/options.js';
+
 /** How a per-jet kinematic variable is read from the tree. */
 export interface KinematicSource {
   branch: string;
@@ -229,6 +231,8 @@ export interface BhiveConfig {
   evaluation?: EvaluationSettings;
   /** Reference taggers drawn by ROCCurve and Report; undefined when the config has no `reference_taggers`. */
   referenceTaggers?: ChainReferenceTagger[];
+  /** Options per model name from `model_options`, given to the model that Training builds. */
+  modelOptions?: Record<string, ModelOptions>;
   /** Defaults for task parameters, keyed by parameter name; the command line overrides them. */
   parameters: Record<string, string | number | boolean>;
 }

@@ -50,7 +50,7 @@ export const training: TaskDefinition = {
       significant: false,
     },
   ],
-  configKeys: [],
+  configKeys: ['modelOptions'],
   requires: (p) => [{ key: 'dataset', task: 'DatasetConstruction', overrides: { sample: p.train_sample, require_labels: true } }],
   check(parameters) {
     registerBuiltinModels();
@@ -62,7 +62,7 @@ export const training: TaskDefinition = {
     parseResume(String(parameters.resume));
   },
   tag: (p) => `${String(p.model)}-e${String(p.epochs)}-lr${String(p.learning_rate)}`,
-  async run({ parameters, inputs, outputDir, finalOutputDir, reporter }) {
+  async run({ config, parameters, inputs, outputDir, finalOutputDir, reporter }) {
     const { manifest, arrays } = await loadDataset(inputs.dataset);
     const fraction = Number(parameters.validation_fraction);
     const { train, validation } = splitJets(arrays, fraction, Number(parameters.seed));
@@ -75,7 +75,7 @@ export const training: TaskDefinition = {
       numGlobalFeatures: manifest.globalFeatures.length,
       groups: manifest.groups,
       classes: manifest.classes,
-    }, { seed: Number(parameters.seed) });
+    }, { ...(config.modelOptions?.[String(parameters.model)] ?? {}), seed: Number(parameters.seed) });
     const threads = Number(parameters.train_threads);
     const parallel = threads > 1 ? `, data-parallel over ${threads} threads` : '';
     reporter.info(`Training: backend ${classifier.describeBackend()}${parallel}`);
