@@ -5,7 +5,9 @@
  * external trainer, registers an entry here so that users see it.
  */
 
+import { spawnSync } from 'node:child_process';
 import { BhiveError } from '../errors.js';
+import { defaultPython } from './external/external-classifier.js';
 import { findTfjsNode, tfjsNodePackage } from './tfjs/tfjs-node.js';
 
 export interface BackendAvailability {
@@ -44,7 +46,7 @@ export const backendRegistry = new BackendRegistry();
 
 const registered = new WeakSet<BackendRegistry>();
 
-/** Register the tfjs backends in `registry`. A second call for the same registry does nothing. */
+/** Register the tfjs and PyTorch-worker backends in `registry`. A second call for the same registry does nothing. */
 export function registerBuiltinBackends(registry: BackendRegistry = backendRegistry): void {
   if (registered.has(registry)) return;
   registry.register({
@@ -70,5 +72,30 @@ export function registerBuiltinBackends(registry: BackendRegistry = backendRegis
         : { available: true, detail: entry };
     },
   });
+  registry.register({
+    name: 'cpu',
+    library: 'pytorch',
+    description: 'the PyTorch worker of workers/pytorch on the CPU (models torch_deepjet, torch_part; option device: cpu)',
+    availability: () => probeTorch('cpu'),
+  });
+  registry.register({
+    name: 'cuda',
+    library: 'pytorch',
+    description: 'the PyTorch worker on an NVIDIA GPU (option device: cuda)',
+    availability: () => probeTorch('cuda'),
+  });
   registered.add(registry);
+}
+
+/** Ask the worker's Python interpreter whether torch imports and, for 'cuda', whether it sees a GPU. */
+function probeTorch(device: 'cpu' | 'cuda'): BackendAvailability {
+  const python = defaultPython();
+  const script = 'import torch, json; print(json.dumps([torch.__version__, torch.cuda.is_available()]))';
+  const result = spawnSync(python, ['-c', script], { encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) {
+    return { available: false, detail: `${python} cannot import torch; on Debian: apt-get install python3-torch libopenblas0-pthread, or set BHIVE_PYTHON` };
+  }
+  const [version, cuda] = JSON.parse(result.stdout.trim()) as [string, boolean];
+  if (device === 'cuda' && !cuda) return { available: false, detail: `${python} has torch ${version} without a usable CUDA device` };
+  return { available: true, detail: `${python}, torch ${version}` };
 }

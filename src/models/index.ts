@@ -10,6 +10,7 @@ export type { EpochMetrics, ModelInputLayout, TrainOptions, TrainSummary, Valida
 export { createClassifier, loadClassifier, ModelRegistry, modelRegistry } from './registry.js';
 export type { ModelFactory } from './registry.js';
 export { deepJetDefinition, mlpDefinition, registerBuiltinModels, tfjsModelFactory } from './register-builtins.js';
+export { deepSetsDefinition, particleNetDefinition } from './register-builtins.js';
 export { OptionReader } from './options.js';
 export type { JsonValue, ModelOptions } from './options.js';
 export { initTfjsBackend, parseTfjsBackendName, tfjsBackendNames } from './tfjs/backend.js';
@@ -17,3 +18,4 @@ export type { TfjsBackendInfo, TfjsBackendName, TfjsBackendOptions } from './tfj
 export { installMatMulOverride, isMatMulOverrideInstalled, restoreMatMulKernels } from './tfjs/matmul-override.js';
 export { readSavedModelHeader, TfjsClassifier } from './tfjs/tfjs-classifier.js';
 export type { SavedModelHeader, TfjsModelDefinition } from './tfjs/tfjs-classifier.js';
+export * from './external/index.js';

@@ -53,6 +53,17 @@ export class OptionReader {
     return match;
   }
 
+  /** Read a non-empty list of strings, each one of `allowed`, such as candidate group names. */
+  strings(key: string, defaultValue: string[], allowed: readonly string[]): string[] {
+    this.used.add(key);
+    const value = this.options[key];
+    if (value === undefined) return defaultValue;
+    if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && allowed.includes(v))) {
+      throw this.invalid(key, value, `a non-empty list of names out of ${allowed.join(', ')}`);
+    }
+    return value.map(String);
+  }
+
   /** A JSON object, checked by the caller; undefined when absent. */
   object(key: string): { [key: string]: JsonValue } | undefined {
     this.used.add(key);
@@ -62,6 +73,12 @@ export class OptionReader {
       throw this.invalid(key, value, 'an object');
     }
     return value;
+  }
+
+  /** The value as given, for options whose shape the caller checks; undefined when absent. */
+  raw(key: string): JsonValue | undefined {
+    this.used.add(key);
+    return this.options[key];
   }
 
   /** Throw on keys that no reader call asked for. Call after reading every option. */

@@ -52,7 +52,7 @@ export const inference: TaskDefinition = {
     }
 
     const runtime = String(parameters.runtime);
-    reporter.info(`Inference: ${arrays.numJets} jets with ${classifier.modelName} on ${runtime}`);
+    reporter.info(`Inference: ${arrays.numJets} jets with ${classifier.modelName} on ${runtime === 'onnxruntime' ? 'ONNX Runtime' : classifier.describeBackend()}`);
     let probabilities: Float32Array;
     let seconds: number;
     if (runtime === 'onnxruntime') {
