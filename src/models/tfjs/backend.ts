@@ -17,7 +17,6 @@ import { UnknownNameError } from '../../errors.js';
 import { findTfjsNode, loadTfjsNode, tfjsNodePackage } from './tfjs-node.js';
 import { installIdentityOverride, isIdentityOverrideInstalled, restoreIdentityKernel } from './identity-override.js';
 import { installMatMulOverride, isMatMulOverrideInstalled, restoreMatMulKernels } from './matmul-override.js';
-import { installSliceOverride, isSliceOverrideInstalled, restoreSliceKernels } from './slice-override.js';
 
 /**
  * Backends a tfjs model can ask for. 'tensorflow' is tfjs-node's TensorFlow C library, used
@@ -40,8 +39,6 @@ export interface TfjsBackendInfo {
   matMulOverride: boolean;
   /** True when the data-sharing Identity kernel replaces the wasm one (see identity-override.ts). */
   identityOverride: boolean;
-  /** True when the Slice, SplitV and Unpack kernels copy only the selected part (see slice-override.ts). */
-  sliceOverride: boolean;
   /** Whether the wasm binary uses SIMD; false on the cpu backend. */
   simd: boolean;
 }
@@ -57,12 +54,6 @@ export interface TfjsBackendOptions {
    * the default) or put the original back (false). Ignored on cpu.
    */
   identityOverride?: boolean;
-  /**
-   * Replace the wasm Slice, SplitV and Unpack kernels, which first copy their whole input, by
-   * ones that copy only the selected part (true, the default), or put the originals back (false).
-   * Ignored on cpu.
-   */
-  sliceOverride?: boolean;
 }
 
 let wasmPathsSet = false;
@@ -142,8 +133,6 @@ export async function initTfjsBackend(
     else installMatMulOverride('wasm');
     if (options.identityOverride === false) restoreIdentityKernel('wasm');
     else installIdentityOverride('wasm');
-    if (options.sliceOverride === false) restoreSliceKernels('wasm');
-    else installSliceOverride('wasm');
   }
   const simd = name === 'wasm' && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   return {
@@ -151,7 +140,6 @@ export async function initTfjsBackend(
     ...(tfjsNode !== undefined ? { tfjsNode } : {}),
     matMulOverride: name === 'wasm' && isMatMulOverrideInstalled('wasm'),
     identityOverride: name === 'wasm' && isIdentityOverrideInstalled('wasm'),
-    sliceOverride: name === 'wasm' && isSliceOverrideInstalled('wasm'),
     simd,
   };
 }

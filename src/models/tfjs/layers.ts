@@ -143,22 +143,28 @@ export class Lstm {
     if (x.rank !== 3 || numJets === undefined || numSteps === undefined) {
       throw new Error(`an LSTM needs input [jets, candidates, features]; got shape [${x.shape.join(', ')}]`);
     }
-    const numFeatures = x.shape[2] as number;
-    const gates = 4 * this.units;
-    // The input projection of all steps is one matmul. Time-major order makes each step's
-    // rows one contiguous block, which unstack copies cheaply with the part-copying Slice
-    // kernels of slice-override.ts.
-    const timeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [numSteps * numJets, numFeatures]);
-    const projected = tf.fused.matMul({ a: timeMajor, b: this.kernel, bias: this.bias });
-    const steps = tf.unstack(tf.reshape(projected, [numSteps, numJets, gates]), 0);
+    // Split the input into steps before the input projection, not after: every slice on the
+    // wasm backend (tfjs 4.22) copies its whole source tensor first, and the input is several
+    // times smaller than its projection. Time-major order makes each step one contiguous block.
+    const steps = tf.unstack(tf.transpose(x, [1, 0, 2]), 0);
+    // For the same reason the weights are split per gate once per call, not the gate
+    // pre-activations once per step.
+    const kernels = tf.split(this.kernel, 4, 1);
+    const recurrentKernels = tf.split(this.recurrentKernel, 4, 1);
+    const biases = tf.split(this.bias, 4, 0);
+    const gate = (g: number, input: tf.Tensor, state: tf.Tensor): tf.Tensor =>
+      tf.add(tf.fused.matMul({ a: input, b: kernels[g], bias: biases[g] }), tf.matMul(state, recurrentKernels[g]));
 
     let h: tf.Tensor = tf.zeros([numJets, this.units]);
     let c: tf.Tensor = tf.zeros([numJets, this.units]);
     for (let k = 0; k < numSteps; k++) {
       const step = steps[goBackwards ? numSteps - 1 - k : k];
-      const [i, f, g, o] = tf.split(tf.add(step, tf.matMul(h, this.recurrentKernel)), 4, 1);
-      c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
-      h = tf.mul(tf.sigmoid(o), tf.tanh(c));
+      const inputGate = tf.sigmoid(gate(0, step, h));
+      const forgetGate = tf.sigmoid(gate(1, step, h));
+      const candidate = tf.tanh(gate(2, step, h));
+      const outputGate = tf.sigmoid(gate(3, step, h));
+      c = tf.add(tf.mul(forgetGate, c), tf.mul(inputGate, candidate));
+      h = tf.mul(outputGate, tf.tanh(c));
     }
     return h;
   }

@@ -161,7 +161,6 @@ export class TfjsClassifier extends Classifier implements TrainableModel {
       info.simd ? 'SIMD' : 'no SIMD',
       info.matMulOverride ? 'transpose-first matmul kernels' : 'stock matmul kernels',
       info.identityOverride ? 'data-sharing Identity kernel' : 'copying Identity kernel',
-      info.sliceOverride ? 'part-copying Slice kernels' : 'whole-copying Slice kernels',
     ];
     return `tfjs ${tf.version_core} wasm (${features.join(', ')})`;
   }
