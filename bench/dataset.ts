@@ -1,11 +1,11 @@
 /**
  * Dataset construction throughput with 1 and 2 worker threads, and its peak memory for an
- * input 1x and 10x as large, each case in a fresh process. The input is a simulated sample
+ * input 1x, 3x and 10x as large, each case in a fresh process. The input is a simulated sample
  * in the NANOX layout written by `bhive generate` into a temporary folder (the shared
  * files are too small to take long), read with configs/nanox_deepjet.yml.
  *
- * Run alone: `npx tsc -p . && node dist/bench/dataset.js [JETS_PER_FILE]` (default 25000,
- * 10 training files: 250,000 jets for the 10x case).
+ * Run alone: `npx tsc -p . && node dist/bench/dataset.js [JETS_PER_FILE]` (default 100000,
+ * 10 training files: 1,000,000 jets for the 10x case, which takes about a minute with one worker).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,12 +33,13 @@ async function runCase(dataDir: string, numFiles: number, workers: number): Prom
 }
 
 async function main(): Promise<void> {
-  const jetsPerFile = Number(process.argv[2] ?? 25_000);
+  const jetsPerFile = Number(process.argv[2] ?? 100_000);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bhive-bench-sample-'));
   process.stdout.write(`dataset construction on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
   await generateSample({ outputDir: dataDir, numTrainFiles: 10, numTestFiles: 1, jetsPerFile, seed: 1 });
   const cases: Array<[string, number, number]> = [
     ['1 file (1x), 1 worker', 1, 1],
+    ['3 files (3x), 1 worker', 3, 1],
     ['10 files (10x), 1 worker', 10, 1],
     ['10 files (10x), 2 workers', 10, 2],
   ];
