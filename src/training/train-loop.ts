@@ -10,25 +10,15 @@
  * them was stopped and resumed.
  */
 
-import { cp, rm } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, InputError } from '../errors.js';
 import type { EpochMetrics, TrainOptions, TrainSummary } from '../models/classifier.js';
 import { Random } from '../random.js';
-import {
-  bestModelDirName,
-  checkpointDirName,
-  listCheckpointEpochs,
-  readOptimizerState,
-  readTrainingState,
-  writeDirectoryAtomically,
-  writeHistory,
-  writeOptimizerState,
-  writeTrainingState,
-} from './checkpoints.js';
+import { readOptimizerState, writeOptimizerState } from './checkpoints.js';
 import type { TrainingSettings } from './checkpoints.js';
-import { initialEarlyStoppingState, updateEarlyStopping } from './early-stopping.js';
-import type { EarlyStoppingState } from './early-stopping.js';
+import { initialLoopState, loopSummary, recordEpoch, resumeLoopState, stoppedBeforeStart } from './loop-state.js';
+import type { CheckpointStore } from './loop-state.js';
 import type { Optimizer } from './optimizer.js';
 import { createOptimizer, parseOptimizerName } from './optimizers.js';
 import { parseScheduleName } from './schedules.js';
@@ -36,15 +26,6 @@ import type { ScheduleOptions } from './schedules.js';
 import { trainEpoch } from './train-epoch.js';
 import { ReplicaPool } from './replicas/replica-pool.js';
 import type { TrainableModel } from './trainable.js';
-
-/** Training progress after an epoch, which a checkpoint restores. */
-interface LoopState {
-  epoch: number;
-  history: EpochMetrics[];
-  bestEpoch: number;
-  bestValidationLoss: number;
-  earlyStopping: EarlyStoppingState;
-}
 
 /** Train `model` with `options` and return the history and the best epoch. */
 export async function trainModelLoop(model: TrainableModel, options: TrainOptions): Promise<TrainSummary> {
@@ -65,27 +46,22 @@ export async function trainModelLoop(model: TrainableModel, options: TrainOption
     weightDecay: options.weightDecay,
     momentum: Number(settings.momentum),
   });
-  const bestModelDir = path.join(options.outputDir, bestModelDirName);
-  let state: LoopState = { epoch: 0, history: [], bestEpoch: 0, bestValidationLoss: Number.POSITIVE_INFINITY, earlyStopping: initialEarlyStoppingState() };
-  let stoppedEarly = false;
+  const store = tfjsCheckpointStore(model, optimizer);
+  let state = initialLoopState();
   let replicas: ReplicaPool | undefined;
 
   try {
     replicas = await startReplicas(model, options);
-    if (options.resumeFrom !== undefined) {
-      state = (await resumeFromCheckpoint(model, optimizer, random, options, settings)) ?? state;
-    }
+    if (options.resumeFrom !== undefined) state = (await resumeLoopState(options, settings, random, store)) ?? state;
     const resumedFromEpoch = state.epoch;
-    const patience = options.earlyStoppingPatience ?? 0;
-    const minDelta = options.earlyStoppingMinDelta ?? 0;
-    if (patience > 0 && state.earlyStopping.epochsWithoutImprovement >= patience) stoppedEarly = true;
+    let stoppedEarly = stoppedBeforeStart(state, options);
 
     for (let epoch = state.epoch + 1; epoch <= options.epochs && !stoppedEarly; epoch++) {
       const start = performance.now();
       const totals = await trainEpoch(model, optimizer, options, schedule, epoch, random, replicas);
       const trainSeconds = (performance.now() - start) / 1000;
       const validation = await model.validateModel(options.validation);
-
+      state.step = optimizer.step;
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: totals.weightSum > 0 ? totals.loss / totals.weightSum : Number.NaN,
@@ -97,47 +73,35 @@ export async function trainModelLoop(model: TrainableModel, options: TrainOption
         jetsPerSecond: trainSeconds > 0 ? totals.jets / trainSeconds : 0,
         seconds: (performance.now() - start) / 1000,
       };
-      state.history.push(metrics);
-      state.epoch = epoch;
-      stoppedEarly = updateEarlyStopping(state.earlyStopping, validation.loss, patience, minDelta) && epoch < options.epochs;
-
-      if (validation.loss < state.bestValidationLoss) {
-        state.bestValidationLoss = validation.loss;
-        state.bestEpoch = epoch;
-        await writeDirectoryAtomically(bestModelDir, (dir) => model.save(dir));
-      }
-      await writeDirectoryAtomically(path.join(options.outputDir, checkpointDirName(epoch)), async (dir) => {
-        await model.save(dir);
-        await writeOptimizerState(dir, optimizer);
-        await writeTrainingState(dir, {
-          epoch,
-          seed: options.seed,
-          random: random.getState(),
-          bestEpoch: state.bestEpoch,
-          bestValidationLoss: state.bestValidationLoss,
-          step: optimizer.step,
-          earlyStopping: state.earlyStopping,
-          settings,
-          history: state.history,
-        });
-      });
-      const expired = options.keepCheckpoints === undefined ? 0 : epoch - options.keepCheckpoints;
-      if (expired >= 1) await rm(path.join(options.outputDir, checkpointDirName(expired)), { recursive: true, force: true });
-      await writeHistory(options.outputDir, state.history, state.bestEpoch);
-      options.onEpoch?.(metrics);
+      stoppedEarly = await recordEpoch(state, metrics, options, settings, random, store);
     }
-
-    if (state.bestEpoch === 0) {
-      throw new InputError(
-        `no epoch gave a finite validation loss (last: ${state.history.at(-1)?.validationLoss}); ` +
-          'check the inputs for extreme values or lower the learning rate',
-      );
-    }
-    return { history: state.history, bestEpoch: state.bestEpoch, bestValidationLoss: state.bestValidationLoss, bestModelDir, resumedFromEpoch, stoppedEarly };
+    return loopSummary(state, resumedFromEpoch, stoppedEarly, options.outputDir);
   } finally {
     optimizer.dispose();
     await replicas?.close();
   }
+}
+
+/** Checkpoints of a tfjs model: model.json and weights.bin, plus optimizer.json in a checkpoint. */
+function tfjsCheckpointStore(model: TrainableModel, optimizer: Optimizer): CheckpointStore {
+  return {
+    saveModel: (dir) => model.save(dir),
+    async saveCheckpoint(dir) {
+      await model.save(dir);
+      await writeOptimizerState(dir, optimizer);
+    },
+    async restoreCheckpoint(dir) {
+      const { optimizer: optimizerName, state: slots } = await readOptimizerState(dir);
+      if (optimizerName !== optimizer.name) {
+        throw new InputError(`cannot resume from ${dir}: its optimiser state is for '${optimizerName}', this run uses '${optimizer.name}'`, { file: dir });
+      }
+      await model.restore(dir);
+      optimizer.setSlots(slots);
+    },
+    async copyModel(checkpointDir, target) {
+      for (const file of ['model.json', 'weights.bin']) await cp(path.join(checkpointDir, file), path.join(target, file));
+    },
+  };
 }
 
 /** Start the worker threads for `options.trainThreads` above 1; undefined otherwise. */
@@ -166,73 +130,6 @@ export function trainingSettings(options: TrainOptions): TrainingSettings {
     sampling: options.sampling ?? 'stochastic',
     // Recorded only above 1, so checkpoints written before the option existed still resume.
     ...((options.trainThreads ?? 1) > 1 ? { trainThreads: options.trainThreads ?? 1 } : {}),
-  };
-}
-
-/**
- * Load the model, optimiser, random-number state and history of the checkpoint that
- * `options.resumeFrom` selects in `options.outputDir`, and remove later checkpoints. Returns
- * undefined for 'latest' when there is no checkpoint.
- */
-async function resumeFromCheckpoint(
-  model: TrainableModel,
-  optimizer: Optimizer,
-  random: Random,
-  options: TrainOptions,
-  settings: TrainingSettings,
-): Promise<LoopState | undefined> {
-  const available = await listCheckpointEpochs(options.outputDir);
-  let epoch: number;
-  if (options.resumeFrom === 'latest') {
-    if (available.length === 0) return undefined;
-    epoch = available[available.length - 1];
-  } else {
-    epoch = Number(options.resumeFrom);
-    if (!available.includes(epoch)) {
-      throw new InputError(
-        `cannot resume from epoch ${epoch}: ${options.outputDir} has no ${checkpointDirName(epoch)}/; ` +
-          `available epochs: ${available.length > 0 ? available.join(', ') : 'none'}`,
-        { file: options.outputDir },
-      );
-    }
-  }
-  const dir = path.join(options.outputDir, checkpointDirName(epoch));
-  const saved = await readTrainingState(dir);
-  for (const [key, value] of Object.entries(settings)) {
-    if (saved.settings?.[key] !== value) {
-      throw new InputError(
-        `cannot resume from ${dir}: it was trained with ${key} ${JSON.stringify(saved.settings?.[key])}, this run uses ${JSON.stringify(value)}; ` +
-          'resume with the same settings or start a new training',
-        { file: dir },
-      );
-    }
-  }
-  const { optimizer: optimizerName, state: slots } = await readOptimizerState(dir);
-  if (optimizerName !== optimizer.name) {
-    throw new InputError(`cannot resume from ${dir}: its optimiser state is for '${optimizerName}', this run uses '${optimizer.name}'`, { file: dir });
-  }
-
-  await model.restore(dir);
-  optimizer.setSlots(slots);
-  random.setState(saved.random);
-  for (const later of available.filter((e) => e > epoch)) {
-    await rm(path.join(options.outputDir, checkpointDirName(later)), { recursive: true, force: true });
-  }
-  // best_model/ may come from an epoch after the resumed one; its checkpoint has the right weights.
-  const bestCheckpoint = path.join(options.outputDir, checkpointDirName(saved.bestEpoch));
-  if (available.includes(saved.bestEpoch)) {
-    await writeDirectoryAtomically(path.join(options.outputDir, bestModelDirName), async (target) => {
-      for (const file of ['model.json', 'weights.bin']) await cp(path.join(bestCheckpoint, file), path.join(target, file));
-    });
-  }
-  const history = saved.history ?? [];
-  await writeHistory(options.outputDir, history, saved.bestEpoch);
-  return {
-    epoch,
-    history,
-    bestEpoch: saved.bestEpoch,
-    bestValidationLoss: saved.bestValidationLoss,
-    earlyStopping: saved.earlyStopping ?? initialEarlyStoppingState(),
   };
 }
 

@@ -9,21 +9,11 @@
  * an external model trained with the same seed sees the same jets in the same batches.
  */
 
-import { cp, rm } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../../errors.js';
 import { Random } from '../../random.js';
-import {
-  bestModelDirName,
-  checkpointDirName,
-  listCheckpointEpochs,
-  readTrainingState,
-  writeDirectoryAtomically,
-  writeHistory,
-  writeTrainingState,
-} from '../../training/checkpoints.js';
-import { initialEarlyStoppingState, updateEarlyStopping } from '../../training/early-stopping.js';
-import type { EarlyStoppingState } from '../../training/early-stopping.js';
+import { initialLoopState, loopSummary, recordEpoch, resumeLoopState, stoppedBeforeStart } from '../../training/loop-state.js';
+import type { CheckpointStore } from '../../training/loop-state.js';
 import { epochIndices } from '../../training/train-epoch.js';
 import { checkTrainOptions, trainingSettings } from '../../training/train-loop.js';
 import { batchRanges } from '../../training/sampling.js';
@@ -51,15 +41,6 @@ export interface ExternalTrainable {
   loadFrom(dir: string, withOptimizer: boolean): Promise<void>;
 }
 
-interface LoopState {
-  epoch: number;
-  step: number;
-  history: EpochMetrics[];
-  bestEpoch: number;
-  bestValidationLoss: number;
-  earlyStopping: EarlyStoppingState;
-}
-
 /** Train `model` with `options` and return the history and the best epoch. */
 export async function trainExternalLoop(model: ExternalTrainable, options: TrainOptions): Promise<TrainSummary> {
   checkTrainOptions(options);
@@ -73,15 +54,13 @@ export async function trainExternalLoop(model: ExternalTrainable, options: Train
     decayFactor: Number(settings.lrDecayFactor),
   };
   const random = new Random(options.seed);
-  const bestModelDir = path.join(options.outputDir, bestModelDirName);
-  let state: LoopState = { epoch: 0, step: 0, history: [], bestEpoch: 0, bestValidationLoss: Number.POSITIVE_INFINITY, earlyStopping: initialEarlyStoppingState() };
+  const store = externalCheckpointStore(model);
+  let state = initialLoopState();
 
   await model.beginTraining(options);
-  if (options.resumeFrom !== undefined) state = (await resume(model, random, options, settings)) ?? state;
+  if (options.resumeFrom !== undefined) state = (await resumeLoopState(options, settings, random, store)) ?? state;
   const resumedFromEpoch = state.epoch;
-  const patience = options.earlyStoppingPatience ?? 0;
-  const minDelta = options.earlyStoppingMinDelta ?? 0;
-  let stoppedEarly = patience > 0 && state.earlyStopping.epochsWithoutImprovement >= patience;
+  let stoppedEarly = stoppedBeforeStart(state, options);
   const weighted = options.sampling === 'weighted_loss';
 
   for (let epoch = state.epoch + 1; epoch <= options.epochs && !stoppedEarly; epoch++) {
@@ -120,103 +99,21 @@ export async function trainExternalLoop(model: ExternalTrainable, options: Train
       jetsPerSecond: trainSeconds > 0 ? jets / trainSeconds : 0,
       seconds: (performance.now() - start) / 1000,
     };
-    state.history.push(metrics);
-    state.epoch = epoch;
-    stoppedEarly = updateEarlyStopping(state.earlyStopping, validation.loss, patience, minDelta) && epoch < options.epochs;
-
-    if (validation.loss < state.bestValidationLoss) {
-      state.bestValidationLoss = validation.loss;
-      state.bestEpoch = epoch;
-      await writeDirectoryAtomically(bestModelDir, (dir) => model.saveTo(dir, false));
-    }
-    await writeDirectoryAtomically(path.join(options.outputDir, checkpointDirName(epoch)), async (dir) => {
-      await model.saveTo(dir, true);
-      await writeTrainingState(dir, {
-        epoch,
-        seed: options.seed,
-        random: random.getState(),
-        bestEpoch: state.bestEpoch,
-        bestValidationLoss: state.bestValidationLoss,
-        step: state.step,
-        earlyStopping: state.earlyStopping,
-        settings,
-        history: state.history,
-      });
-    });
-    const expired = options.keepCheckpoints === undefined ? 0 : epoch - options.keepCheckpoints;
-    if (expired >= 1) await rm(path.join(options.outputDir, checkpointDirName(expired)), { recursive: true, force: true });
-    await writeHistory(options.outputDir, state.history, state.bestEpoch);
-    options.onEpoch?.(metrics);
+    stoppedEarly = await recordEpoch(state, metrics, options, settings, random, store);
   }
-
-  if (state.bestEpoch === 0) {
-    throw new InputError(
-      `no epoch gave a finite validation loss (last: ${state.history.at(-1)?.validationLoss}); check the inputs for extreme values or lower the learning rate`,
-    );
-  }
-  return { history: state.history, bestEpoch: state.bestEpoch, bestValidationLoss: state.bestValidationLoss, bestModelDir, resumedFromEpoch, stoppedEarly };
+  return loopSummary(state, resumedFromEpoch, stoppedEarly, options.outputDir);
 }
 
-/**
- * Load the checkpoint that `options.resumeFrom` selects into the worker, restore the random
- * state and history, and remove later checkpoints. Returns undefined for 'latest' without checkpoints.
- */
-async function resume(
-  model: ExternalTrainable,
-  random: Random,
-  options: TrainOptions,
-  settings: Record<string, number | string>,
-): Promise<LoopState | undefined> {
-  const available = await listCheckpointEpochs(options.outputDir);
-  let epoch: number;
-  if (options.resumeFrom === 'latest') {
-    if (available.length === 0) return undefined;
-    epoch = available[available.length - 1];
-  } else {
-    epoch = Number(options.resumeFrom);
-    if (!available.includes(epoch)) {
-      throw new InputError(
-        `cannot resume from epoch ${epoch}: ${options.outputDir} has no ${checkpointDirName(epoch)}/; available epochs: ${available.length > 0 ? available.join(', ') : 'none'}`,
-        { file: options.outputDir },
-      );
-    }
-  }
-
-  const dir = path.join(options.outputDir, checkpointDirName(epoch));
-  const saved = await readTrainingState(dir);
-  for (const [key, value] of Object.entries(settings)) {
-    if (saved.settings?.[key] !== value) {
-      throw new InputError(
-        `cannot resume from ${dir}: it was trained with ${key} ${JSON.stringify(saved.settings?.[key])}, this run uses ${JSON.stringify(value)}; ` +
-          'resume with the same settings or start a new training',
-        { file: dir },
-      );
-    }
-  }
-
-  await model.loadFrom(dir, true);
-  random.setState(saved.random);
-  for (const later of available.filter((e) => e > epoch)) {
-    await rm(path.join(options.outputDir, checkpointDirName(later)), { recursive: true, force: true });
-  }
-  // best_model/ may come from an epoch after the resumed one; its checkpoint has the right weights.
-  if (available.includes(saved.bestEpoch)) {
-    const bestCheckpoint = path.join(options.outputDir, checkpointDirName(saved.bestEpoch));
-    const header = await readExternalHeader(bestCheckpoint);
-    await writeDirectoryAtomically(path.join(options.outputDir, bestModelDirName), async (target) => {
-      for (const file of header.external.files) await cp(path.join(bestCheckpoint, file), path.join(target, file));
-      await writeExternalHeader(target, { ...header, external: { ...header.external, optimizerFiles: [] } });
-    });
-  }
-
-  const history = saved.history ?? [];
-  await writeHistory(options.outputDir, history, saved.bestEpoch);
+/** Checkpoints of an external model: model.json and the worker's files, with its optimiser files in a checkpoint. */
+function externalCheckpointStore(model: ExternalTrainable): CheckpointStore {
   return {
-    epoch,
-    step: saved.step ?? 0,
-    history,
-    bestEpoch: saved.bestEpoch,
-    bestValidationLoss: saved.bestValidationLoss,
-    earlyStopping: saved.earlyStopping ?? initialEarlyStoppingState(),
+    saveModel: (dir) => model.saveTo(dir, false),
+    saveCheckpoint: (dir) => model.saveTo(dir, true),
+    restoreCheckpoint: (dir) => model.loadFrom(dir, true),
+    async copyModel(checkpointDir, target) {
+      const header = await readExternalHeader(checkpointDir);
+      for (const file of header.external.files) await cp(path.join(checkpointDir, file), path.join(target, file));
+      await writeExternalHeader(target, { ...header, external: { ...header.external, optimizerFiles: [] } });
+    },
   };
 }
