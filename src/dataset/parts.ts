@@ -10,7 +10,7 @@
  *   `process.i32`.
  */
 
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { JetLayout } from './jet-arrays.js';
@@ -85,9 +85,26 @@ export function wideArrays(layout: JetLayout): Array<[string, number]> {
 export function readFinishedPart(dir: string, files: string[]): PartSummary | undefined {
   const file = path.join(dir, PART_FILE);
   if (!existsSync(file)) return undefined;
-  const summary = JSON.parse(readFileSync(file, 'utf8')) as PartSummary;
-  const sameFiles = summary.files.length === files.length && summary.files.every((f, i) => f === files[i]);
-  return summary.format === 'bhive-dataset-part' && sameFiles ? summary : undefined;
+  let summary: PartSummary;
+  try {
+    summary = JSON.parse(readFileSync(file, 'utf8')) as PartSummary;
+  } catch {
+    // A damaged part.json marks an unfinished part, which the next build replaces.
+    return undefined;
+  }
+  if (summary.format !== 'bhive-dataset-part' || !Array.isArray(summary.files)) return undefined;
+  const sameFiles = summary.files.length === files.length && summary.files.every((f, i) => sameFile(f, files[i]));
+  return sameFiles ? summary : undefined;
+}
+
+/** True when the paths `a` and `b` name the same file, also through symbolic links. */
+function sameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
 }
 
 function bytesOf(values: Float32Array | Int32Array): Uint8Array {
@@ -158,10 +175,18 @@ export class PartWriter {
     try {
       renameSync(this.temporary, this.dir);
     } catch (error) {
-      // Renaming onto a non-empty directory fails: another process finished this part first.
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
-      rmSync(this.temporary, { recursive: true, force: true });
+      if (readFinishedPart(this.dir, summary.files) !== undefined) {
+        // Another process finished the same part first.
+        rmSync(this.temporary, { recursive: true, force: true });
+      } else {
+        // A stale directory: unfinished, damaged, or built from other files (another grouping).
+        const stale = `${this.dir}.stale-${process.pid}`;
+        renameSync(this.dir, stale);
+        renameSync(this.temporary, this.dir);
+        rmSync(stale, { recursive: true, force: true });
+      }
     }
     return full;
   }

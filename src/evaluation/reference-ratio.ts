@@ -52,7 +52,9 @@ export function writeReferenceRatios(outputDir: string, evaluations: readonly Di
       const smallest = Math.min(1e-3, 1 / Math.max(1, tagger.curve.numBackground), 1 / Math.max(1, reference.curve.numBackground));
       const name = `roc_ratio_${fileSafeName(tagger.jets.name)}_vs_${fileSafeName(reference.jets.name)}`;
       const finiteRatios = ratio.filter((r) => Number.isFinite(r));
-      const ratioMax = Math.max(2, ...finiteRatios.map((r) => Math.min(r, 5)));
+      // Up to 5 the axis shows every ratio; a tagger far from the reference widens it to its largest ratio.
+      const largest = Math.max(0, ...finiteRatios);
+      const ratioMax = largest <= 5 ? Math.max(2, largest) : 1.1 * largest;
       writeStackedPlot(
         path.join(outputDir, name),
         [

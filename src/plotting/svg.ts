@@ -35,7 +35,7 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-interface Box {
+export interface Box {
   left: number;
   top: number;
   right: number;
@@ -83,8 +83,15 @@ export function renderLinePlot(spec: LinePlotSpec): string {
   parts.push(...renderAxes(spec, xScale, yScale, box));
   parts.push('<g clip-path="url(#plot-area)">');
   bands.forEach((band, index) => parts.push(...renderBand(band, bandColor(band, index), xScale, yScale)));
-  spec.series.forEach((series, index) => parts.push(...renderErrorBars(series, seriesColor(series, index), xScale, yScale)));
-  spec.series.forEach((series, index) => parts.push(...renderLine(series, seriesColor(series, index), xScale, yScale)));
+  // Series with every point on one side outside the frame are not drawn: nothing of them is
+  // visible, and resvg 2.6 panics on a clipped path that lies wholly outside its clip area.
+  const visible = spec.series.map((series) => mayCrossBox(series, xScale, yScale, box));
+  spec.series.forEach((series, index) => {
+    if (visible[index]) parts.push(...renderErrorBars(series, seriesColor(series, index), xScale, yScale));
+  });
+  spec.series.forEach((series, index) => {
+    if (visible[index]) parts.push(...renderLine(series, seriesColor(series, index), xScale, yScale));
+  });
   parts.push('</g>');
   // markers are not clipped, so that a marker on the frame shows whole
   spec.series.forEach((series, index) => parts.push(...renderMarkers(series, seriesColor(series, index), xScale, yScale, box)));
@@ -101,6 +108,29 @@ export function renderLinePlot(spec: LinePlotSpec): string {
   }
   parts.push('</svg>');
   return parts.join('\n') + '\n';
+}
+
+/**
+ * False when every drawable point of `series` lies beyond the same edge of `box` (all above,
+ * all below, all left or all right), so that no segment between them can cross it.
+ */
+export function mayCrossBox(series: LineSeries, xScale: Scale, yScale: Scale, box: Box): boolean {
+  let above = true;
+  let below = true;
+  let left = true;
+  let right = true;
+  let any = false;
+  for (let i = 0; i < series.x.length; i++) {
+    const px = xScale.toPixel(series.x[i]);
+    const py = yScale.toPixel(series.y[i]);
+    if (!Number.isFinite(px) || !Number.isFinite(py)) continue;
+    any = true;
+    above &&= py < box.top;
+    below &&= py > box.bottom;
+    left &&= px < box.left;
+    right &&= px > box.right;
+  }
+  return any && !(above || below || left || right);
 }
 
 function seriesColor(series: LineSeries, index: number): string {

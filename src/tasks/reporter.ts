@@ -22,7 +22,8 @@ export class ConsoleReporter implements Reporter {
   private lastPercent = -1;
   private progressOpen = false;
   private readonly warnings = new Map<string, number>();
-  private readonly startTimes = new Map<string, number>();
+  /** Per label: when the current pass started, how much was done then, and the last count seen. */
+  private readonly passes = new Map<string, { start: number; startDone: number; lastDone: number }>();
 
   constructor(stream: NodeJS.WriteStream = process.stderr, private readonly quiet = false) {
     this.stream = stream;
@@ -43,7 +44,13 @@ export class ConsoleReporter implements Reporter {
   progress(label: string, done: number, total: number, detail = ''): void {
     if (this.quiet) return;
     const now = Date.now();
-    if (!this.startTimes.has(label) || done === 0) this.startTimes.set(label, now);
+    // A count that does not grow starts a new pass, such as the next epoch's batches.
+    let pass = this.passes.get(label);
+    if (pass === undefined || done === 0 || done <= pass.lastDone) {
+      pass = { start: now, startDone: done, lastDone: done };
+      this.passes.set(label, pass);
+    }
+    pass.lastDone = done;
     const percent = total > 0 ? Math.floor((100 * done) / total) : 0;
     const finished = done >= total;
     if (this.interactive) {
@@ -53,10 +60,13 @@ export class ConsoleReporter implements Reporter {
     }
     this.lastDraw = now;
     this.lastPercent = percent;
-    const elapsed = (now - (this.startTimes.get(label) ?? now)) / 1000;
-    const remaining = done > 0 && !finished ? (elapsed * (total - done)) / done : 0;
+    const elapsed = (now - pass.start) / 1000;
+    const measured = done - pass.startDone;
     const bar = renderBar(total > 0 ? done / total : 0, 24);
-    const eta = finished ? `${formatSeconds(elapsed)}` : `${formatSeconds(elapsed)} elapsed, ${formatSeconds(remaining)} left`;
+    let eta: string;
+    if (finished) eta = formatSeconds(elapsed);
+    else if (measured > 0 && elapsed > 0) eta = `${formatSeconds(elapsed)} elapsed, ${formatSeconds((elapsed * (total - done)) / measured)} left`;
+    else eta = `${formatSeconds(elapsed)} elapsed`;
     const line = `${label} ${bar} ${String(percent).padStart(3)}% ${done}/${total}${detail ? ` ${detail}` : ''} (${eta})`;
     if (this.interactive) {
       this.stream.write(`\r\x1b[2K${line}`);

@@ -124,3 +124,29 @@ test('truncated part file rejected', async () => {
     return true;
   });
 });
+
+test('stale parts from another grouping are replaced', async () => {
+  const reference = await temporaryDir();
+  await constructDataset({ config: nanoxConfig(), files: trainFiles, outputDir: reference, seed: 5, chunkSize: 700 });
+
+  // A killed run left parts of one file each; the rerun groups two files per part.
+  const partsDir = path.join(await temporaryDir(), 'parts');
+  await buildParts({ config: nanoxConfig(), files: trainFiles, partsDir, filesPerPart: 1 });
+  const regrouped = await temporaryDir();
+  await constructDataset({ config: nanoxConfig(), files: trainFiles, outputDir: regrouped, seed: 5, chunkSize: 700, partsDir, filesPerPart: 2 });
+  assertSameFiles(reference, regrouped);
+});
+
+test('damaged part.json is rebuilt', async () => {
+  const reference = await temporaryDir();
+  await constructDataset({ config: nanoxConfig(), files: trainFiles, outputDir: reference, seed: 5, chunkSize: 700 });
+
+  const partsDir = path.join(await temporaryDir(), 'parts');
+  await buildParts({ config: nanoxConfig(), files: trainFiles, partsDir, filesPerPart: 1 });
+  truncateSync(path.join(partsDir, partDirName(1), 'part.json'), 20);
+  const rebuilt = await buildParts({ config: nanoxConfig(), files: trainFiles, partsDir, filesPerPart: 1 });
+  assert.deepEqual(rebuilt, [1]);
+  const again = await temporaryDir();
+  await constructDataset({ config: nanoxConfig(), files: trainFiles, outputDir: again, seed: 5, chunkSize: 700, partsDir, filesPerPart: 1 });
+  assertSameFiles(reference, again);
+});

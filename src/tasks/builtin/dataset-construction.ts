@@ -119,7 +119,8 @@ export const datasetConstruction: TaskDefinition = {
       significant: true,
     },
   ],
-  configKeys: ['tree', 'processor', 'kinematics', 'cuts', 'globalFeatures', 'spectators', 'candidates', 'classes', 'drop', 'labelPriority', 'reweighting'],
+  // processes enter whole, so a changed evaluation_selection also builds the dataset anew.
+  configKeys: ['tree', 'processor', 'kinematics', 'cuts', 'selection', 'derivedFeatures', 'nonFinite', 'globalFeatures', 'spectators', 'candidates', 'classes', 'drop', 'labelPriority', 'processes', 'reweighting'],
   requires: () => [],
   check(_parameters, { config }) {
     checkBinningCoversCuts(config);
