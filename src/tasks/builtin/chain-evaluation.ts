@@ -11,6 +11,7 @@ import { ConfigError, InputError } from '../../errors.js';
 import type { ReferenceTagger } from '../../evaluation/discriminant-jets.js';
 import type { EvaluationInput } from '../../evaluation/evaluation-input.js';
 import { applyProcessCuts, type EvaluationJets, type ProcessColumn } from '../../evaluation/processes.js';
+import { parseExpression } from '../../columnar/expression.js';
 
 /** Jets, reference scores and processes of one Inference output, as the evaluation tasks read them. */
 export interface ChainEvaluation {
@@ -125,4 +126,37 @@ export function toEvaluationInput(jets: EvaluationJets): EvaluationInput {
   const { data } = jets;
   if (data.probabilities === undefined) throw new RangeError('evaluation jets without class probabilities');
   return { probabilities: data.probabilities, labels: data.labels, classNames: data.classNames, label: data.label };
+}
+
+/**
+ * Check before any task runs that every process's `evaluation_selection` reads only columns
+ * that the inference output will have: pt, eta, weight, label, prob_<class>, is<class>,
+ * process and the spectators.
+ * @throws ConfigError naming the process, the unknown column and the columns available.
+ */
+export function checkEvaluationSelections(config: Pick<BhiveConfig, 'path' | 'processes' | 'classes' | 'spectators'>): void {
+  const spectators = config.spectators ?? [];
+  const empty = new Float32Array(0);
+  const columns = predictionColumns({
+    classes: config.classes.map((c) => c.name),
+    probabilities: empty,
+    label: new Int32Array(0),
+    weight: empty,
+    pt: empty,
+    eta: empty,
+    ...(spectators.length > 0 ? { spectators: { names: spectators, values: empty } } : {}),
+    processes: { names: [], index: new Int32Array(0) },
+  }).map((c) => c.name);
+  for (const process of config.processes ?? []) {
+    if (process.evaluationSelection === undefined) continue;
+    for (const name of parseExpression(process.evaluationSelection).names) {
+      if (!columns.includes(name)) {
+        throw new ConfigError(
+          `evaluation_selection of process '${process.name}' reads the column '${name}', which the inference output does not have; ` +
+            `available columns: ${columns.join(', ')}`,
+          { configFile: config.path, configKey: `processes.${process.name}.evaluation_selection` },
+        );
+      }
+    }
+  }
 }

@@ -15,7 +15,7 @@ import { writeReferenceRatios } from '../../evaluation/reference-ratio.js';
 import { writeRocPlots, type RocResult } from '../../evaluation/roc-report.js';
 import { computeRoc } from '../../evaluation/roc.js';
 import type { TaskDefinition } from '../task.js';
-import { loadChainEvaluation } from './chain-evaluation.js';
+import { checkEvaluationSelections, loadChainEvaluation } from './chain-evaluation.js';
 
 /** PNG width of the reference-ratio and per-process plots, in pixels. */
 const PNG_WIDTH = 1280;
@@ -41,6 +41,7 @@ export const rocCurve: TaskDefinition = {
   configKeys: ['discriminants', 'referenceTaggers', 'processes'],
   requires: () => [{ key: 'inference', task: 'Inference' }],
   check(_parameters, { config }) {
+    checkEvaluationSelections(config);
     if (config.discriminants.length === 0) {
       throw new ConfigError(`${config.path} defines no discriminants; add a discriminants section such as BvsL: { signal: [b], background: [uds, g] }`, {
         configFile: config.path,
