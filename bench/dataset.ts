@@ -4,8 +4,8 @@
  * in the NANOX layout written by `bhive generate` into a temporary folder (the shared
  * files are too small to take long), read with configs/nanox_deepjet.yml.
  *
- * Run alone: `npx tsc -p . && node dist/bench/dataset.js [JETS_PER_FILE]` (default 100000,
- * 10 training files: 1,000,000 jets for the 10x case, which takes about a minute with one worker).
+ * Run alone: `npx tsc -p . && node dist/bench/dataset.js [JETS_PER_FILE]` (default 150000,
+ * 10 training files: 1,500,000 jets for the 10x case, which takes about a minute with one worker).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +33,7 @@ async function runCase(dataDir: string, numFiles: number, workers: number): Prom
 }
 
 async function main(): Promise<void> {
-  const jetsPerFile = Number(process.argv[2] ?? 100_000);
+  const jetsPerFile = Number(process.argv[2] ?? 150_000);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bhive-bench-sample-'));
   process.stdout.write(`dataset construction on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
   await generateSample({ outputDir: dataDir, numTrainFiles: 10, numTestFiles: 1, jetsPerFile, seed: 1 });
