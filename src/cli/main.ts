@@ -9,7 +9,7 @@ import { evaluateCommand } from './evaluate-command.js';
 import { exportCommand } from './export-command.js';
 import { generateCommand } from './generate-command.js';
 import { modelsCommand } from './models-command.js';
-import { RUN_HELP, runCommand, runInstanceCommand } from './run-command.js';
+import { RUN_HELP, runCommand, runInstanceCommand, signalChildTasks } from './run-command.js';
 import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status-command.js';
 import { tasksCommand } from './tasks-command.js';
@@ -39,6 +39,8 @@ ${RUN_HELP}`;
  */
 function installSignalCleanup(): void {
   const handler = (signal: NodeJS.Signals, code: number): void => {
+    const children = signalChildTasks(signal);
+    if (children.length > 0) process.stderr.write(`\npassed ${signal} on to the task processes ${children.join(', ')}`);
     const removed = removeActiveTempDirs();
     releaseAllLocks();
     const cancelled = cancelActiveBatchJobs();

@@ -1,5 +1,6 @@
 /** `bhive run <Task> --config FILE [--name value ...]`: produce a task's output and everything it needs. */
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TaskError } from '../errors.js';
@@ -147,12 +148,29 @@ function bhiveEntryPoint(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'bhive.js');
 }
 
+/** Task processes started by `--workers` that have not exited yet. */
+const childTasks = new Set<ChildProcess>();
+
+/**
+ * Send `signal` to every running task process of `--workers`, so that each removes its
+ * unfinished output and lock; returns their process ids.
+ */
+export function signalChildTasks(signal: NodeJS.Signals): number[] {
+  const pids: number[] = [];
+  for (const child of childTasks) {
+    if (child.pid !== undefined && child.kill(signal)) pids.push(child.pid);
+  }
+  return pids;
+}
+
 function runInChildProcess(instance: TaskInstance, argv: string[]): Promise<TaskOutcome> {
   const childArgs = [bhiveEntryPoint(), '_run-instance', instance.outputDir, ...argv.filter((word) => word !== '--dry-run')];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
+    childTasks.add(child);
     child.on('error', (error) => reject(new TaskError(`could not start a worker process for ${instance.definition.name}: ${error.message}`)));
     child.on('exit', (code, signal) => {
+      childTasks.delete(child);
       if (code === 0) resolve('ran');
       else if (code === REUSED_EXIT_CODE) resolve('reused');
       else {

@@ -142,7 +142,12 @@ export function checkTrainOptions(options: TrainOptions): void {
   };
   positiveInteger('epochs', options.epochs);
   positiveInteger('batchSize', options.batchSize);
-  if (options.trainThreads !== undefined) positiveInteger('trainThreads', options.trainThreads);
+  if (options.trainThreads !== undefined) {
+    positiveInteger('trainThreads', options.trainThreads);
+    if (options.trainThreads > options.batchSize) {
+      throw new InputError(`training option trainThreads (${options.trainThreads}) must not exceed batchSize (${options.batchSize}): every thread needs jets`);
+    }
+  }
   if (options.keepCheckpoints !== undefined && !(Number.isInteger(options.keepCheckpoints) && options.keepCheckpoints >= 1)) {
     throw new InputError(`training option keepCheckpoints must be a positive integer or undefined; found ${options.keepCheckpoints}`);
   }

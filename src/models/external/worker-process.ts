@@ -78,6 +78,9 @@ export class WorkerProcess {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group, so that kill() also ends the programs a wrapper command
+      // (a shell script, `conda run`, `apptainer exec`) starts.
+      detached: true,
     });
     liveWorkers.add(this);
     this.exitPromise = new Promise((resolve) => {
@@ -143,8 +146,17 @@ export class WorkerProcess {
     liveWorkers.delete(this);
   }
 
-  /** Kill the worker at once with SIGKILL; does nothing when it has exited. */
+  /** Kill the worker and every process of its group at once with SIGKILL. */
   kill(): void {
+    const pid = this.child.pid;
+    if (pid !== undefined) {
+      try {
+        // The group outlives the worker when the worker was a wrapper, so it is killed even after the worker's exit.
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // The group has no process left.
+      }
+    }
     if (!this.exited && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     liveWorkers.delete(this);
   }

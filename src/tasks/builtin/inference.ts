@@ -47,21 +47,25 @@ export const inference: TaskDefinition = {
     const { manifest, arrays } = await loadDataset(inputs.dataset);
     registerBuiltinModels();
     const classifier = await loadClassifier(path.join(inputs.training, 'best_model'));
-    if (classifier.layout.classes.join(',') !== manifest.classes.join(',')) {
-      throw new Error(`the model's classes (${classifier.layout.classes.join(', ')}) differ from the dataset's (${manifest.classes.join(', ')})`);
-    }
-
     const runtime = String(parameters.runtime);
-    reporter.info(`Inference: ${arrays.numJets} jets with ${classifier.modelName} on ${runtime === 'onnxruntime' ? 'ONNX Runtime' : classifier.describeBackend()}`);
     let probabilities: Float32Array;
     let seconds: number;
-    if (runtime === 'onnxruntime') {
-      classifier.dispose();
-      ({ probabilities, seconds } = await predictWithOnnxRuntime(path.join(inputs.training, 'best_model'), path.join(outputDir, 'onnx'), arrays));
-    } else {
-      const start = performance.now();
-      probabilities = await classifier.predictModel(arrays);
-      seconds = (performance.now() - start) / 1000;
+    try {
+      if (classifier.layout.classes.join(',') !== manifest.classes.join(',')) {
+        throw new Error(`the model's classes (${classifier.layout.classes.join(', ')}) differ from the dataset's (${manifest.classes.join(', ')})`);
+      }
+
+      reporter.info(`Inference: ${arrays.numJets} jets with ${classifier.modelName} on ${runtime === 'onnxruntime' ? 'ONNX Runtime' : classifier.describeBackend()}`);
+      if (runtime === 'onnxruntime') {
+        classifier.dispose();
+        ({ probabilities, seconds } = await predictWithOnnxRuntime(path.join(inputs.training, 'best_model'), path.join(outputDir, 'onnx'), arrays));
+      } else {
+        const start = performance.now();
+        probabilities = await classifier.predictModel(arrays);
+        seconds = (performance.now() - start) / 1000;
+      }
+    } finally {
+      // Also on errors, so that an external worker does not keep the process alive.
       classifier.dispose();
     }
 

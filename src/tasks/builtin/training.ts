@@ -6,7 +6,10 @@ import { loadDataset } from '../../dataset/load.js';
 import { writeLossCurve } from '../../evaluation/loss-curve.js';
 import { registerBuiltinModels } from '../../models/register-builtins.js';
 import { createClassifier, modelRegistry } from '../../models/registry.js';
-import { TaskError } from '../../errors.js';
+import type { TrainSummary } from '../../models/classifier.js';
+import { ConfigError, didYouMean, TaskError } from '../../errors.js';
+import type { BhiveConfig } from '../../config/types.js';
+import type { ModelOptions } from '../../models/options.js';
 import { writeMetricPlots } from '../../training/metric-plots.js';
 import { bestModelDirName, listCheckpointEpochs } from '../../training/checkpoints.js';
 import { optimizerNames } from '../../training/optimizer.js';
@@ -52,9 +55,23 @@ export const training: TaskDefinition = {
   ],
   configKeys: ['modelOptions'],
   requires: (p) => [{ key: 'dataset', task: 'DatasetConstruction', overrides: { sample: p.train_sample, require_labels: true } }],
-  check(parameters) {
+  check(parameters, { config }) {
     registerBuiltinModels();
     modelRegistry.require(String(parameters.model));
+    for (const name of Object.keys(config.modelOptions ?? {})) {
+      if (modelRegistry.get(name) === undefined) {
+        const known = modelRegistry.names();
+        throw new ConfigError(`model_options names the model '${name}', which is not registered; registered models: ${known.join(', ')}.${didYouMean(name, known)}`, {
+          configFile: config.path,
+          configKey: `model_options.${name}`,
+        });
+      }
+    }
+    if (Number(parameters.train_threads) > Number(parameters.batch_size)) {
+      throw new TaskError(
+        `train_threads ${String(parameters.train_threads)} is larger than batch_size ${String(parameters.batch_size)}, which would leave threads without jets; lower train_threads`,
+      );
+    }
     const fraction = Number(parameters.validation_fraction);
     if (!(fraction > 0 && fraction < 1)) {
       throw new TaskError(`invalid value ${fraction} for parameter 'validation_fraction': expected a fraction above 0 and below 1, such as 0.2`);
@@ -75,56 +92,61 @@ export const training: TaskDefinition = {
       numGlobalFeatures: manifest.globalFeatures.length,
       groups: manifest.groups,
       classes: manifest.classes,
-    }, { ...(config.modelOptions?.[String(parameters.model)] ?? {}), seed: Number(parameters.seed) });
-    const threads = Number(parameters.train_threads);
-    const parallel = threads > 1 ? `, data-parallel over ${threads} threads` : '';
-    reporter.info(`Training: backend ${classifier.describeBackend()}${parallel}`);
-    reporter.info(
-      `Training: model ${classifier.modelName} with ${classifier.countParameters().toLocaleString('en-US')} parameters; ` +
-        `${train.numJets} training and ${validation.numJets} validation jets`,
-    );
+    }, { ...modelOptionsFor(config, String(parameters.model)), seed: Number(parameters.seed) });
     const epochs = Number(parameters.epochs);
     // Checkpoints go to <final>.partial/, which a killed run leaves behind for the next one to
     // resume from; the output lock keeps other processes away from it.
-    const resume = parseResume(String(parameters.resume));
     const checkpointDir = finalOutputDir === undefined ? outputDir : `${finalOutputDir}.partial`;
-    if (resume === 'none') await rm(checkpointDir, { recursive: true, force: true });
-    await mkdir(checkpointDir, { recursive: true });
-    const resumable = await listCheckpointEpochs(checkpointDir);
-    if (resume !== 'none' && resumable.length > 0) {
-      const from = resume === 'latest' ? resumable[resumable.length - 1] : resume;
-      reporter.info(`Training: resuming from the checkpoint of epoch ${from} in ${checkpointDir}`);
+    let summary: TrainSummary;
+    try {
+      const threads = Number(parameters.train_threads);
+      const parallel = threads > 1 ? `, data-parallel over ${threads} threads` : '';
+      reporter.info(`Training: backend ${classifier.describeBackend()}${parallel}`);
+      reporter.info(
+        `Training: model ${classifier.modelName} with ${classifier.countParameters().toLocaleString('en-US')} parameters; ` +
+          `${train.numJets} training and ${validation.numJets} validation jets`,
+      );
+      const resume = parseResume(String(parameters.resume));
+      if (resume === 'none') await rm(checkpointDir, { recursive: true, force: true });
+      await mkdir(checkpointDir, { recursive: true });
+      const resumable = await listCheckpointEpochs(checkpointDir);
+      if (resume !== 'none' && resumable.length > 0) {
+        const from = resume === 'latest' ? resumable[resumable.length - 1] : resume;
+        reporter.info(`Training: resuming from the checkpoint of epoch ${from} in ${checkpointDir}`);
+      }
+      summary = await classifier.trainModel({
+        train,
+        validation,
+        epochs,
+        batchSize: Number(parameters.batch_size),
+        learningRate: Number(parameters.learning_rate),
+        weightDecay: Number(parameters.weight_decay),
+        seed: Number(parameters.seed),
+        outputDir: checkpointDir,
+        optimizer: parseOptimizerName(String(parameters.optimizer)),
+        momentum: Number(parameters.momentum),
+        schedule: parseScheduleName(String(parameters.lr_schedule)),
+        lrDecayFactor: Number(parameters.lr_decay_factor),
+        gradientClipNorm: Number(parameters.gradient_clip_norm),
+        earlyStoppingPatience: Number(parameters.early_stopping_patience),
+        earlyStoppingMinDelta: Number(parameters.early_stopping_min_delta),
+        sampling: parameters.sampling === 'weighted_loss' ? 'weighted_loss' : 'stochastic',
+        resumeFrom: resume === 'none' ? undefined : resume,
+        trainThreads: Number(parameters.train_threads),
+        onBatch: (batch, numBatches, loss) => reporter.progress(`epoch`, batch, numBatches, `loss ${loss.toFixed(4)}`),
+        onEpoch: (m) => {
+          reporter.endProgress();
+          reporter.info(
+            `epoch ${m.epoch}/${epochs}: train loss ${m.trainLoss.toFixed(4)} acc ${m.trainAccuracy.toFixed(3)}, ` +
+              `validation loss ${m.validationLoss.toFixed(4)} acc ${m.validationAccuracy.toFixed(3)}, ` +
+              `${m.numTrainJets} jets, ${Math.round(m.jetsPerSecond)} jets/s, ${m.seconds.toFixed(1)} s`,
+          );
+        },
+      });
+    } finally {
+      // Also on errors, so that an external worker does not keep the process alive.
+      classifier.dispose();
     }
-    const summary = await classifier.trainModel({
-      train,
-      validation,
-      epochs,
-      batchSize: Number(parameters.batch_size),
-      learningRate: Number(parameters.learning_rate),
-      weightDecay: Number(parameters.weight_decay),
-      seed: Number(parameters.seed),
-      outputDir: checkpointDir,
-      optimizer: parseOptimizerName(String(parameters.optimizer)),
-      momentum: Number(parameters.momentum),
-      schedule: parseScheduleName(String(parameters.lr_schedule)),
-      lrDecayFactor: Number(parameters.lr_decay_factor),
-      gradientClipNorm: Number(parameters.gradient_clip_norm),
-      earlyStoppingPatience: Number(parameters.early_stopping_patience),
-      earlyStoppingMinDelta: Number(parameters.early_stopping_min_delta),
-      sampling: parameters.sampling === 'weighted_loss' ? 'weighted_loss' : 'stochastic',
-      resumeFrom: resume === 'none' ? undefined : resume,
-      trainThreads: Number(parameters.train_threads),
-      onBatch: (batch, numBatches, loss) => reporter.progress(`epoch`, batch, numBatches, `loss ${loss.toFixed(4)}`),
-      onEpoch: (m) => {
-        reporter.endProgress();
-        reporter.info(
-          `epoch ${m.epoch}/${epochs}: train loss ${m.trainLoss.toFixed(4)} acc ${m.trainAccuracy.toFixed(3)}, ` +
-            `validation loss ${m.validationLoss.toFixed(4)} acc ${m.validationAccuracy.toFixed(3)}, ` +
-            `${m.numTrainJets} jets, ${Math.round(m.jetsPerSecond)} jets/s, ${m.seconds.toFixed(1)} s`,
-        );
-      },
-    });
-    classifier.dispose();
     if (checkpointDir !== outputDir) {
       // One rename moves everything, so a kill leaves either the whole .partial/ or none of it.
       // The temporary output directory is still empty at this point.
@@ -140,6 +162,17 @@ export const training: TaskDefinition = {
 };
 
 /** Parse the `resume` parameter: 'latest', 'none' or a positive epoch number. */
+/** The options of `model` in the config's model_options, also when they are given under another name of the same model (such as 'part'). */
+function modelOptionsFor(config: BhiveConfig, model: string): ModelOptions {
+  const sections = config.modelOptions ?? {};
+  if (sections[model] !== undefined) return sections[model];
+  const factory = modelRegistry.require(model);
+  for (const [name, options] of Object.entries(sections)) {
+    if (modelRegistry.get(name)?.create === factory.create) return options;
+  }
+  return {};
+}
+
 function parseResume(value: string): 'latest' | 'none' | number {
   if (value === 'latest' || value === 'none') return value;
   const epoch = Number(value);
