@@ -51,6 +51,7 @@ test('unknown model option names the option', () => {
   const result = train(config, path.join(dir, 'out'));
   assert.equal(result.status, 1);
   assert.match(result.stderr, /hidenLayers/);
+  assert.match(result.stderr, /model_options\.mlp\.hidenLayers/);
 });
 
 test('model options reject a seed', () => {

@@ -335,7 +335,8 @@ class Worker:
         options.reject_unknown()
         num_parameters = sum(p.numel() for p in self.model.parameters() if p.requires_grad)
         name = torch.cuda.get_device_name(self.device) if self.device.type == "cuda" else "cpu"
-        backend = f"torch {torch.__version__} ({name}, {torch.get_num_threads()} threads)"
+        threads_used = torch.get_num_threads()
+        backend = f"torch {torch.__version__} ({name}, {threads_used} thread{'' if threads_used == 1 else 's'})"
         return {"type": "ready", "protocol": PROTOCOL_VERSION, "backend": backend, "numParameters": num_parameters}, []
 
     def tensors(self, payloads):

@@ -88,11 +88,17 @@ export const training: TaskDefinition = {
         `validation_fraction ${fraction} of ${arrays.numJets} jets leaves ${train.numJets} training and ${validation.numJets} validation jets; choose a fraction that leaves jets in both`,
       );
     }
-    const classifier = await createClassifier(String(parameters.model), {
-      numGlobalFeatures: manifest.globalFeatures.length,
-      groups: manifest.groups,
-      classes: manifest.classes,
-    }, { ...modelOptionsFor(config, String(parameters.model)), seed: Number(parameters.seed) });
+    const model = String(parameters.model);
+    const layout = { numGlobalFeatures: manifest.globalFeatures.length, groups: manifest.groups, classes: manifest.classes };
+    let classifier;
+    try {
+      classifier = await createClassifier(model, layout, { ...modelOptionsFor(config, model), seed: Number(parameters.seed) });
+    } catch (error) {
+      // A model names only its option; the user set it in the config's model_options.
+      if (!(error instanceof ConfigError) || error.context.configFile !== undefined) throw error;
+      const key = error.context.configKey === undefined ? `model_options.${model}` : `model_options.${model}.${error.context.configKey}`;
+      throw new ConfigError(error.message, { configFile: config.path, configKey: key }, { cause: error });
+    }
     const epochs = Number(parameters.epochs);
     // Checkpoints go to <final>.partial/, which a killed run leaves behind for the next one to
     // resume from; the output lock keeps other processes away from it.
