@@ -25,3 +25,9 @@ test('evaluation cut on a missing column fails early', () => {
       error instanceof ConfigError && /'Jet_pt'/.test(error.message) && /available columns: pt, eta/.test(error.message) && /processes\.all\.evaluation_selection/.test(JSON.stringify(error)),
   );
 });
+
+test('evaluation cut on the truth or the score is rejected', () => {
+  for (const cut of ['label == 0', 'isb > 0', 'prob_b > 0.5']) {
+    assert.throws(() => checkEvaluationSelections(configWithCut(cut)), /would bias its ROC curves/, cut);
+  }
+});

@@ -130,8 +130,8 @@ export function toEvaluationInput(jets: EvaluationJets): EvaluationInput {
 
 /**
  * Check before any task runs that every process's `evaluation_selection` reads only columns
- * that the inference output will have: pt, eta, weight, label, prob_<class>, is<class>,
- * process and the spectators.
+ * that the inference output will have, and none that would bias the curves: pt, eta, weight,
+ * process and the spectators are allowed; label, is<class> and prob_<class> are not.
  * @throws ConfigError naming the process, the unknown column and the columns available.
  */
 export function checkEvaluationSelections(config: Pick<BhiveConfig, 'path' | 'processes' | 'classes' | 'spectators'>): void {
@@ -147,9 +147,19 @@ export function checkEvaluationSelections(config: Pick<BhiveConfig, 'path' | 'pr
     ...(spectators.length > 0 ? { spectators: { names: spectators, values: empty } } : {}),
     processes: { names: [], index: new Int32Array(0) },
   }).map((c) => c.name);
+  // Cuts on the truth or on the tagger's output would bias the curves they select jets for.
+  const classNames = config.classes.map((c) => c.name);
+  const biasing = new Set(['label', ...classNames.map((c) => `is${c}`), ...classNames.map((c) => `prob_${c}`)]);
   for (const process of config.processes ?? []) {
     if (process.evaluationSelection === undefined) continue;
     for (const name of parseExpression(process.evaluationSelection).names) {
+      if (biasing.has(name)) {
+        throw new ConfigError(
+          `evaluation_selection of process '${process.name}' reads '${name}', the truth label or the tagger's output, which would bias its ROC curves; ` +
+            'cut on kinematics (pt, eta) or spectators instead',
+          { configFile: config.path, configKey: `processes.${process.name}.evaluation_selection` },
+        );
+      }
       if (!columns.includes(name)) {
         throw new ConfigError(
           `evaluation_selection of process '${process.name}' reads the column '${name}', which the inference output does not have; ` +
