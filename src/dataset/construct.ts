@@ -77,6 +77,8 @@ export interface ConstructOptions {
   /** Worker threads that process files; default 1 (this thread). The output does not depend on it. */
   numWorkers?: number;
   onFileDone?: (event: FileDoneEvent) => void;
+  /** Called after each merged chunk is written, with the jets written so far and the total. */
+  onMergeProgress?: (jetsWritten: number, numJets: number) => void;
   /**
    * Directory of the parts (see `buildParts`). Finished parts found there are reused, and
    * the directory is kept for the caller to delete. Default `outputDir/.spill`, deleted at the end.
@@ -323,6 +325,7 @@ export async function constructDataset(options: ConstructOptions): Promise<Datas
       requireLabels,
       compress: options.compress ?? true,
       onBadFile: options.onBadFile ?? 'fail',
+      onMergeProgress: options.onMergeProgress,
     });
   } finally {
     if (options.partsDir === undefined) await rm(partsDir, { recursive: true, force: true });

@@ -30,6 +30,8 @@ export interface MergeOptions {
   requireLabels: boolean;
   compress: boolean;
   onBadFile: 'fail' | 'skip';
+  /** Called after each chunk is written, with the jets written so far and the total. */
+  onMergeProgress?: (jetsWritten: number, numJets: number) => void;
 }
 
 /** Chunk file name for index `k`: chunk_00000.npz, chunk_00001.npz, ... */
@@ -121,6 +123,7 @@ export async function mergeParts(options: MergeOptions): Promise<DatasetManifest
       const target = path.join(outputDir, name);
       await writeAtomically(target, encodeChunk(jets, layout, target, options.compress));
       chunks.push({ file: name, numJets: jets.numJets });
+      options.onMergeProgress?.(start + jets.numJets, numJets);
     }
 
     const manifest: DatasetManifest = {

@@ -164,6 +164,7 @@ export const datasetConstruction: TaskDefinition = {
           filesRead += 1;
           shared.onFileDone?.(event);
         },
+        onMergeProgress: (jetsWritten, numJets) => reporter.progress('merge', jetsWritten, numJets, 'jets shuffled into chunks'),
         outputDir,
         partsDir,
         seed: Number(parameters.seed),
