@@ -12,7 +12,7 @@ import { findTfjsNode, tfjsNodePackage } from './tfjs/tfjs-node.js';
 
 export interface BackendAvailability {
   available: boolean;
-  /** What was found, or what to install. */
+  /** The path or version found, or the package to install. */
   detail: string;
 }
 

@@ -34,7 +34,7 @@ export interface LoopState {
   earlyStopping: EarlyStoppingState;
 }
 
-/** How a loop writes and reads its model and optimiser state. */
+/** The writer and reader of a loop's model and optimiser state. */
 export interface CheckpointStore {
   /** Write the model alone into `dir` (the best model). */
   saveModel(dir: string): Promise<void>;

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { BhiveError } from '../../errors.js';
 import type { FromReplica, ReplicaSpec, ShareArrays, ToReplica } from './messages.js';
 
-/** What one replica sent back for one step. */
+/** The reply of one replica for one step. */
 export interface ReplicaResult {
   loss: number;
   correct: number;
