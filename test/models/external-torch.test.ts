@@ -166,3 +166,8 @@ test('torch ParT with pair features trains and reloads', async () => {
   reloaded.dispose();
   assert.deepEqual(Array.from(actual), Array.from(expected));
 });
+
+test('torch worker rejects negative threads', async () => {
+  requireTorch();
+  await assert.rejects(ExternalClassifier.create(torchDeepJetDefinition, smallLayout(), { threads: -3 }), /option 'threads' must be 0/);
+});

@@ -324,6 +324,8 @@ class Worker:
         options = Options(architecture, message.get("options", {}))
         device = options.get("device", os.environ.get("BHIVE_TORCH_DEVICE", "cpu"), str)
         threads = options.get("threads", 0, int)
+        if threads < 0:
+            raise RequestError(f"option 'threads' must be 0 (torch's default) or a positive number of CPU threads; found {threads}")
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise RequestError(f"device '{device}' requested, but torch {torch.__version__} sees no CUDA device")
         if threads > 0:
