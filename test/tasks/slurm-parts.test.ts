@@ -77,7 +77,10 @@ test('part jobs retry and merge', () => {
   assert.match(batch.stderr, /DatasetConstruction part-00001: retrying in 0\.5 s \(attempt 2 of 3\)/);
   assert.doesNotMatch(batch.stderr, /part-0000[02]: retrying/);
   // Three parts, one retry and the merge job.
-  assert.equal((batch.stderr.match(/submitted Slurm job \d+/g) ?? []).length, 5);
+  // One array job for the three parts, one retry job for part-00001, one merge job.
+  assert.match(batch.stderr, /submitted Slurm array job \d+ with 3 tasks/);
+  assert.match(batch.stderr, /part-00000: Slurm array task \d+_0/);
+  assert.equal((batch.stderr.match(/submitted Slurm job \d+/g) ?? []).length, 2);
 
   const output = outputOf(path.join(dir, 'batch'));
   assert.equal(attemptsOf(path.join(`${output}.jobs`, 'part-00000')), 1);

@@ -43,6 +43,14 @@ export interface BatchSystem {
   cancel(jobId: string, run: CommandRunner): void;
   /** The file with the job's standard output and error. */
   logFile(folder: string, jobId: string): string;
+  /**
+   * Optional: submit one array job whose task k runs `scripts[k]` and writes its output to
+   * `logFile(folders[k], arrayTaskId(id, k))`. Returns the array's id. Systems without it get
+   * one job per script.
+   */
+  submitArray?(arrayScript: string, scripts: string[], folders: string[], jobName: string, resources: JobResources, run: CommandRunner): string;
+  /** Job id of task k of the array `arrayId`; required with `submitArray`. */
+  arrayTaskId?(arrayId: string, k: number): string;
 }
 
 export interface BatchOptions {
@@ -120,16 +128,16 @@ export class BatchExecutor {
     const parts = all.filter((part) => !part.complete());
     if (parts.length === 0) return;
     this.options.reporter.info(`${name}: ${parts.length} part(s) to build as separate jobs`);
-    const results = await Promise.allSettled(
-      parts.map((part) =>
-        this.runUntilDone(instance, {
-          label: `${name} ${part.name}`,
-          folder: path.join(jobFolder(instance), part.name),
-          subcommand: ['_build-part', instance.outputDir, part.name],
-          complete: () => part.complete(),
-        }),
-      ),
-    );
+    const units: JobUnit[] = parts.map((part) => ({
+      label: `${name} ${part.name}`,
+      folder: path.join(jobFolder(instance), part.name),
+      subcommand: ['_build-part', instance.outputDir, part.name],
+      complete: () => part.complete(),
+    }));
+    // Parts whose job of an earlier bhive process still runs are followed, not submitted again.
+    const fresh = units.filter((unit) => !this.stillActive(unit));
+    const submitted = fresh.length >= 2 ? await this.submitArray(instance, fresh) : new Map<JobUnit, string>();
+    const results = await Promise.allSettled(units.map((unit) => this.runUntilDone(instance, unit, submitted.get(unit))));
     const failed: string[] = [];
     results.forEach((result, i) => {
       if (result.status !== 'rejected') return;
@@ -143,8 +151,57 @@ export class BatchExecutor {
     }
   }
 
-  /** Submits, follows and resubmits the job of one unit until it succeeds or its retries are spent. */
-  private async runUntilDone(instance: TaskInstance, unit: JobUnit): Promise<TaskOutcome> {
+  /** True when the last job recorded for `unit` is still queued or running. */
+  private stillActive(unit: JobUnit): boolean {
+    const previous = readJobRecord(unit.folder)?.jobIds.at(-1);
+    return previous !== undefined && this.options.system.status(previous, this.run).phase === 'active';
+  }
+
+  /**
+   * Submit `units` as one array job when the batch system has arrays, recording each task's
+   * job id in its unit's job.json; returns the job id per unit (empty without arrays).
+   */
+  private async submitArray(instance: TaskInstance, units: JobUnit[]): Promise<Map<JobUnit, string>> {
+    const { system, reporter } = this.options;
+    const ids = new Map<JobUnit, string>();
+    if (system.submitArray === undefined || system.arrayTaskId === undefined) return ids;
+    const resources = this.options.resources(instance);
+    const scripts: string[] = [];
+    for (const unit of units) {
+      const header = system.scriptHeader(`bhive-${unit.label.replace(/\s+/g, '-')}`, unit.folder, resources);
+      scripts.push(await writeJobScript(unit.folder, instance, this.options.argv, this.options.installation, header, unit.subcommand));
+    }
+    const jobName = `bhive-${instance.definition.name}-parts`;
+    const arrayScript = path.join(jobFolder(instance), 'parts-array.sh');
+    let arrayId: string;
+    try {
+      arrayId = system.submitArray(arrayScript, scripts, units.map((u) => u.folder), jobName, resources, this.run);
+    } catch (error) {
+      if (error instanceof TaskError) throw error;
+      const stderr = (error as { stderr?: string }).stderr ?? String(error);
+      throw new TaskError(`submitting the parts of ${instance.definition.name} as an array job to ${system.name} failed: ${stderr.trim()}`, {
+        task: instance.definition.name,
+      });
+    }
+    reporter.info(`${instance.definition.name}: submitted ${system.name} array job ${arrayId} with ${units.length} tasks`);
+    for (const [k, unit] of units.entries()) {
+      const jobId = system.arrayTaskId(arrayId, k);
+      const record = readJobRecord(unit.folder) ?? { task: unit.label, outputDir: instance.outputDir, jobIds: [], attempts: 0 };
+      record.jobIds.push(jobId);
+      record.attempts++;
+      await writeJobRecord(unit.folder, record);
+      reporter.info(`${unit.label}: ${system.name} array task ${jobId}, log ${system.logFile(unit.folder, jobId)}`);
+      ids.set(unit, jobId);
+    }
+    return ids;
+  }
+
+  /**
+   * Submits, follows and resubmits the job of one unit until it succeeds or its retries are
+   * spent. `submittedJob` is a job already submitted for it by this process (an array task),
+   * which counts as its first attempt.
+   */
+  private async runUntilDone(instance: TaskInstance, unit: JobUnit, submittedJob?: string): Promise<TaskOutcome> {
     const { system, reporter } = this.options;
     const name = unit.label;
     const folder = unit.folder;
@@ -152,12 +209,12 @@ export class BatchExecutor {
     const maxAttempts = 1 + (this.options.retries ?? 2);
     // Submissions by this process: a restarted bhive gets a fresh retry budget, while
     // `record.attempts` counts the submissions of all processes.
-    let attempts = 0;
+    let attempts = submittedJob === undefined ? 0 : 1;
 
     // A job of an earlier bhive process that is still queued or running is followed, not resubmitted.
     const previous = record.jobIds.at(-1);
-    let jobId: string | undefined;
-    if (previous !== undefined) {
+    let jobId: string | undefined = submittedJob;
+    if (jobId === undefined && previous !== undefined) {
       const status = system.status(previous, this.run);
       if (status.phase === 'active') {
         reporter.info(`${name}: re-attaching to ${system.name} job ${previous} (${status.state})`);

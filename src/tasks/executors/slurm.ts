@@ -1,9 +1,12 @@
 /**
- * Slurm as a bhive batch system: `sbatch --parsable` submits, `scontrol show job -o`
- * reports the state and exit code, `scancel` cancels. Names follow Slurm 22.05.
+ * Slurm as a bhive batch system: `sbatch --parsable` submits (with `--array` for the parts
+ * of a task), `scontrol show job -o` reports the state and exit code, `scancel` cancels.
+ * Names follow Slurm 22.05.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { TaskError } from '../../errors.js';
-import type { JobResources } from './batch-job.js';
+import { shellQuote, type JobResources } from './batch-job.js';
 import { jobLog, type BatchSystem, type JobStatus } from './batch-executor.js';
 
 /** Job states after which a Slurm job will not change any more. */
@@ -58,6 +61,27 @@ export function slurmSystem(partition?: string): BatchSystem {
     cancel(jobId, run) {
       run('scancel', [jobId]);
     },
+    submitArray(arrayScript, scripts, folders, jobName, resources, run) {
+      // Task k runs the k-th part's own script and writes the log that logFile names for it.
+      const header = this.scriptHeader(jobName, path.dirname(arrayScript), resources);
+      const text = [
+        '#!/bin/bash',
+        ...header,
+        `# bhive array job: task k runs the k-th of ${scripts.length} scripts`,
+        'set -euo pipefail',
+        `scripts=(${scripts.map(shellQuote).join(' ')})`,
+        `logs=(${folders.map((folder) => shellQuote(path.join(folder, 'slurm-'))).join(' ')})`,
+        'k=$SLURM_ARRAY_TASK_ID',
+        'exec bash "${scripts[$k]}" > "${logs[$k]}${SLURM_ARRAY_JOB_ID}_${k}.log" 2>&1',
+        '',
+      ].join('\n');
+      writeFileSync(arrayScript, text, { mode: 0o755 });
+      const output = run('sbatch', ['--parsable', `--array=0-${scripts.length - 1}`, arrayScript]);
+      const arrayId = output.trim().split(';')[0];
+      if (!/^\d+$/.test(arrayId)) throw new TaskError(`sbatch printed '${output.trim()}' instead of an array job id`);
+      return arrayId;
+    },
+    arrayTaskId: (arrayId, k) => `${arrayId}_${k}`,
     logFile: (folder, jobId) => jobLog(folder, 'slurm', jobId),
   };
 }
