@@ -1,7 +1,8 @@
 /**
  * Running tasks as batch jobs: one job per task instance (plus one array task, or one job,
- * per part for tasks split into parts), polled until it ends, resubmitted with exponential backoff when it fails,
- * and re-attached after a restart through the job ids kept in the task's job folder. The
+ * per part for tasks split into parts), polled until it ends, resubmitted with exponential
+ * backoff when it fails, and re-attached after a restart through the job ids kept in the
+ * task's job folder. The
  * batch system itself (Slurm, HTCondor) is a `BatchSystem`. Jobs run `bhive _run-instance`
  * (or `bhive _build-part`) with the same installation and working directory, so the output
  * folder must be on a filesystem that the worker nodes share.
@@ -107,9 +108,9 @@ export class BatchExecutor {
 
   /**
    * Produce `instance`'s output through batch jobs; a TaskExecutor. A task with two or more
-   * `parts` first gets one job per unfinished part (an array job where the batch system has
-   * arrays), all queued together, and the task's own
-   * job is submitted once every part is complete. A single part is left to the task's job.
+   * `parts` first gets one job per unfinished part (one array job where the batch system has
+   * arrays), all queued together, and the task's own job is submitted once every part is
+   * complete. A single part is left to the task's job.
    */
   async execute(instance: TaskInstance): Promise<TaskOutcome> {
     if (instance.definition.parts) await this.executeParts(instance);
