@@ -3,7 +3,7 @@ import { buildTaskTree } from '../tasks/graph.js';
 import { createRegistryWithModules, modulePathsOption } from './modules.js';
 import { parseArguments } from './args.js';
 import { RUN_OPTIONS } from './run-command.js';
-import { ENVIRONMENT_OPTIONS, buildEnvironment } from './environment.js';
+import { buildEnvironment } from './environment.js';
 
 /** Return the output directory that `bhive run <taskName> ...argv` uses. */
 export async function findOutput(taskName: string, argv: string[]): Promise<string> {

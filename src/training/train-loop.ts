@@ -34,12 +34,7 @@ export async function trainModelLoop(model: TrainableModel, options: TrainOption
   model.checkData(options.validation);
 
   const settings = trainingSettings(options);
-  const schedule: ScheduleOptions = {
-    name: parseScheduleName(String(settings.schedule)),
-    baseLearningRate: options.learningRate,
-    epochs: options.epochs,
-    decayFactor: Number(settings.lrDecayFactor),
-  };
+  const schedule = scheduleOptions(options, settings);
   const random = new Random(options.seed);
   const optimizer = createOptimizer(parseOptimizerName(String(settings.optimizer)), model.optimizedParameters(), {
     learningRate: options.learningRate,
@@ -112,6 +107,16 @@ async function startReplicas(model: TrainableModel, options: TrainOptions): Prom
     throw new ConfigError(`this model cannot be copied into worker threads; set trainThreads (train_threads) to 1`);
   }
   return ReplicaPool.start(model.replicaSpec(), threads - 1);
+}
+
+/** Build the learning-rate schedule of a run from its options and their resolved `settings`. */
+export function scheduleOptions(options: TrainOptions, settings: TrainingSettings): ScheduleOptions {
+  return {
+    name: parseScheduleName(String(settings.schedule)),
+    baseLearningRate: options.learningRate,
+    epochs: options.epochs,
+    decayFactor: Number(settings.lrDecayFactor),
+  };
 }
 
 /** Collect the options that change the result, with defaults filled in. A checkpoint resumes only with the same values. */

@@ -15,10 +15,9 @@ import { Random } from '../../random.js';
 import { initialLoopState, loopSummary, recordEpoch, resumeLoopState, stoppedBeforeStart } from '../../training/loop-state.js';
 import type { CheckpointStore } from '../../training/loop-state.js';
 import { epochIndices } from '../../training/train-epoch.js';
-import { checkTrainOptions, trainingSettings } from '../../training/train-loop.js';
+import { checkTrainOptions, scheduleOptions, trainingSettings } from '../../training/train-loop.js';
 import { batchRanges } from '../../training/sampling.js';
-import { learningRateAt, parseScheduleName } from '../../training/schedules.js';
-import type { ScheduleOptions } from '../../training/schedules.js';
+import { learningRateAt } from '../../training/schedules.js';
 import type { EpochMetrics, TrainOptions, TrainSummary, ValidationResult } from '../classifier.js';
 import type { JetArrays } from '../../dataset/types.js';
 import { readExternalHeader, writeExternalHeader } from './saved-model.js';
@@ -47,12 +46,7 @@ export async function trainExternalLoop(model: ExternalTrainable, options: Train
   model.checkData(options.train);
   model.checkData(options.validation);
   const settings = trainingSettings(options);
-  const schedule: ScheduleOptions = {
-    name: parseScheduleName(String(settings.schedule)),
-    baseLearningRate: options.learningRate,
-    epochs: options.epochs,
-    decayFactor: Number(settings.lrDecayFactor),
-  };
+  const schedule = scheduleOptions(options, settings);
   const random = new Random(options.seed);
   const store = externalCheckpointStore(model);
   let state = initialLoopState();

@@ -67,6 +67,28 @@ export interface BatchNormOptions {
   clip?: number;
 }
 
+/** Scale, shift and moving averages of a batch normalisation over `size` features. */
+export interface BatchNormParameters {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  movingMean: tf.Variable;
+  movingVariance: tf.Variable;
+}
+
+/**
+ * Add the parameters of a batch normalisation named `name` to `store`: scale 1 and shift 0
+ * (trainable), moving mean 0 and moving variance 1 (not trainable). Every batch-normalisation
+ * layer uses these names, so saved weights keep one layout.
+ */
+export function addBatchNormParameters(store: ParameterStore, name: string, size: number): BatchNormParameters {
+  return {
+    gamma: store.add(`${name}/gamma`, [size], { kind: 'ones' }),
+    beta: store.add(`${name}/beta`, [size], { kind: 'zeros' }),
+    movingMean: store.add(`${name}/moving_mean`, [size], { kind: 'zeros' }, { trainable: false }),
+    movingVariance: store.add(`${name}/moving_variance`, [size], { kind: 'ones' }, { trainable: false }),
+  };
+}
+
 /**
  * Batch normalisation over the last axis: statistics over every other axis (jets, and
  * candidates for rank-3 input). Training mode normalises with the batch statistics and
@@ -82,10 +104,11 @@ export class BatchNorm {
   private readonly clip: number | undefined;
 
   constructor(store: ParameterStore, name: string, readonly size: number, options: BatchNormOptions = {}) {
-    this.gamma = store.add(`${name}/gamma`, [size], { kind: 'ones' });
-    this.beta = store.add(`${name}/beta`, [size], { kind: 'zeros' });
-    this.movingMean = store.add(`${name}/moving_mean`, [size], { kind: 'zeros' }, { trainable: false });
-    this.movingVariance = store.add(`${name}/moving_variance`, [size], { kind: 'ones' }, { trainable: false });
+    const parameters = addBatchNormParameters(store, name, size);
+    this.gamma = parameters.gamma;
+    this.beta = parameters.beta;
+    this.movingMean = parameters.movingMean;
+    this.movingVariance = parameters.movingVariance;
     this.momentum = options.momentum ?? 0.9;
     this.epsilon = options.epsilon ?? 1e-3;
     this.clip = options.clip;

@@ -4,6 +4,7 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
+import { addBatchNormParameters } from './layers.js';
 import type { ForwardMode } from './layers.js';
 import type { ParameterStore } from './parameters.js';
 
@@ -32,10 +33,11 @@ export class MaskedBatchNorm {
   private readonly clip: number | undefined;
 
   constructor(store: ParameterStore, name: string, readonly size: number, options: MaskedBatchNormOptions = {}) {
-    this.gamma = store.add(`${name}/gamma`, [size], { kind: 'ones' });
-    this.beta = store.add(`${name}/beta`, [size], { kind: 'zeros' });
-    this.movingMean = store.add(`${name}/moving_mean`, [size], { kind: 'zeros' }, { trainable: false });
-    this.movingVariance = store.add(`${name}/moving_variance`, [size], { kind: 'ones' }, { trainable: false });
+    const parameters = addBatchNormParameters(store, name, size);
+    this.gamma = parameters.gamma;
+    this.beta = parameters.beta;
+    this.movingMean = parameters.movingMean;
+    this.movingVariance = parameters.movingVariance;
     this.momentum = options.momentum ?? 0.9;
     this.epsilon = options.epsilon ?? 1e-3;
     this.clip = options.clip;

@@ -10,6 +10,7 @@
  */
 
 import * as tf from '@tensorflow/tfjs-core';
+import { addBatchNormParameters } from './layers.js';
 import type { ForwardMode } from './layers.js';
 import type { ParameterStore } from './parameters.js';
 
@@ -26,10 +27,11 @@ export class RowBatchNorm {
     private readonly momentum = 0.9,
     private readonly epsilon = 1e-3,
   ) {
-    this.gamma = store.add(`${name}/gamma`, [size], { kind: 'ones' });
-    this.beta = store.add(`${name}/beta`, [size], { kind: 'zeros' });
-    this.movingMean = store.add(`${name}/moving_mean`, [size], { kind: 'zeros' }, { trainable: false });
-    this.movingVariance = store.add(`${name}/moving_variance`, [size], { kind: 'ones' }, { trainable: false });
+    const parameters = addBatchNormParameters(store, name, size);
+    this.gamma = parameters.gamma;
+    this.beta = parameters.beta;
+    this.movingMean = parameters.movingMean;
+    this.movingVariance = parameters.movingVariance;
   }
 
   /** Normalise x [rows, size]; training mode uses the batch statistics and updates the moving averages. */

@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { defaultEvaluationSettings } from '../../config/evaluation-section.js';
 import { evaluateProcesses } from '../../evaluation/processes.js';
 import { writeEvaluationRun } from '../../report/evaluation-run.js';
