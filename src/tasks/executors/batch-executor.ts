@@ -1,9 +1,8 @@
 /**
- * Running tasks as batch jobs: one job per task instance (plus one array task, or one job,
- * per part for tasks split into parts), polled until it ends, resubmitted with exponential
- * backoff when it fails, and re-attached after a restart through the job ids kept in the
- * task's job folder. The
- * batch system itself (Slurm, HTCondor) is a `BatchSystem`. Jobs run `bhive _run-instance`
+ * Running tasks as batch jobs: one job per task instance, plus one array task (or one job)
+ * per part for tasks split into parts. Each job is polled until it ends and resubmitted with
+ * exponential backoff when it fails. After a restart, bhive re-attaches to it through the job
+ * ids kept in the task's job folder. The batch system itself (Slurm, HTCondor) is a `BatchSystem`. Jobs run `bhive _run-instance`
  * (or `bhive _build-part`) with the same installation and working directory, so the output
  * folder must be on a filesystem that the worker nodes share.
  */
@@ -160,31 +159,23 @@ export class BatchExecutor {
   }
 
   /**
-   * Submit `units` as one array job when the batch system has arrays, recording each task's
-   * job id in its unit's job.json; returns the job id per unit (empty without arrays).
+   * Submit `units` as one array job when the batch system has arrays, and record each task's
+   * job id in its unit's job.json. Returns the job id per unit, which is empty without arrays.
    */
   private async submitArray(instance: TaskInstance, units: JobUnit[]): Promise<Map<JobUnit, string>> {
     const { system, reporter } = this.options;
     const ids = new Map<JobUnit, string>();
     if (system.submitArray === undefined || system.arrayTaskId === undefined) return ids;
+
     const resources = this.options.resources(instance);
     const scripts: string[] = [];
-    for (const unit of units) {
-      const header = system.scriptHeader(`bhive-${unit.label.replace(/\s+/g, '-')}`, unit.folder, resources);
-      scripts.push(await writeJobScript(unit.folder, instance, this.options.argv, this.options.installation, header, unit.subcommand));
-    }
-    const jobName = `bhive-${instance.definition.name}-parts`;
+    for (const unit of units) scripts.push(await this.writeScript(instance, unit, resources));
     const arrayScript = path.join(jobFolder(instance), 'parts-array.sh');
-    let arrayId: string;
-    try {
-      arrayId = system.submitArray(arrayScript, scripts, units.map((u) => u.folder), jobName, resources, this.run);
-    } catch (error) {
-      if (error instanceof TaskError) throw error;
-      const stderr = (error as { stderr?: string }).stderr ?? String(error);
-      throw new TaskError(`submitting the parts of ${instance.definition.name} as an array job to ${system.name} failed: ${stderr.trim()}`, {
-        task: instance.definition.name,
-      });
-    }
+    const folders = units.map((unit) => unit.folder);
+    const submitArray = system.submitArray.bind(system);
+    const arrayId = this.submitted(instance, `the parts of ${instance.definition.name} as an array job`, () =>
+      submitArray(arrayScript, scripts, folders, `bhive-${instance.definition.name}-parts`, resources, this.run),
+    );
     reporter.info(`${instance.definition.name}: submitted ${system.name} array job ${arrayId} with ${units.length} tasks`);
     for (const [k, unit] of units.entries()) {
       const jobId = system.arrayTaskId(arrayId, k);
@@ -259,17 +250,27 @@ export class BatchExecutor {
   private async submit(instance: TaskInstance, unit: JobUnit): Promise<string> {
     const { system } = this.options;
     const resources = this.options.resources(instance);
-    const jobName = `bhive-${unit.label.replace(/\s+/g, '-')}`;
-    const header = system.scriptHeader(jobName, unit.folder, resources);
-    const script = await writeJobScript(unit.folder, instance, this.options.argv, this.options.installation, header, unit.subcommand);
+    const script = await this.writeScript(instance, unit, resources);
+    return this.submitted(instance, unit.label, () => system.submit(script, unit.folder, jobNameOf(unit), resources, this.run));
+  }
+
+  /** Write the job script of `unit` into its folder and return its path. */
+  private writeScript(instance: TaskInstance, unit: JobUnit, resources: JobResources): Promise<string> {
+    const header = this.options.system.scriptHeader(jobNameOf(unit), unit.folder, resources);
+    return writeJobScript(unit.folder, instance, this.options.argv, this.options.installation, header, unit.subcommand);
+  }
+
+  /** Run the submission `submit` of `what`, turning a failed batch command into a TaskError with its stderr. */
+  private submitted(instance: TaskInstance, what: string, submit: () => string): string {
     try {
-      return system.submit(script, unit.folder, jobName, resources, this.run);
+      return submit();
     } catch (error) {
       if (error instanceof TaskError) throw error;
       const stderr = (error as { stderr?: string }).stderr ?? String(error);
-      throw new TaskError(`submitting ${unit.label} to ${system.name} failed: ${stderr.trim()}; check that the batch system is reachable and the resources fit`, {
-        task: instance.definition.name,
-      });
+      throw new TaskError(
+        `submitting ${what} to ${this.options.system.name} failed: ${stderr.trim()}; check that the batch system is reachable and the resources fit`,
+        { task: instance.definition.name },
+      );
     }
   }
 
@@ -280,6 +281,11 @@ export class BatchExecutor {
       await sleep((this.options.pollSeconds ?? 2) * 1000);
     }
   }
+}
+
+/** The batch job name of `unit`, such as `bhive-DatasetConstruction-part-00002`. */
+function jobNameOf(unit: JobUnit): string {
+  return `bhive-${unit.label.replace(/\s+/g, '-')}`;
 }
 
 /** Return the `path.join`ed log path for systems that name logs by job id. */
