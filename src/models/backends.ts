@@ -87,7 +87,7 @@ export function registerBuiltinBackends(registry: BackendRegistry = backendRegis
   registered.add(registry);
 }
 
-/** Ask the worker's Python interpreter whether torch imports and, for 'cuda', whether it sees a GPU. */
+/** Ask the worker's Python interpreter whether torch imports and, for 'cuda', whether it finds a GPU. */
 function probeTorch(device: 'cpu' | 'cuda'): BackendAvailability {
   const python = defaultPython();
   const script = 'import torch, json; print(json.dumps([torch.__version__, torch.cuda.is_available()]))';

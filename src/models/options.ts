@@ -75,7 +75,7 @@ export class OptionReader {
     return value;
   }
 
-  /** The value as given, for options whose shape the caller checks; undefined when absent. */
+  /** Return the value as given, for options whose shape the caller checks; undefined when absent. */
   raw(key: string): JsonValue | undefined {
     this.used.add(key);
     return this.options[key];

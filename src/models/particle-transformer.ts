@@ -15,7 +15,7 @@
  *    and passed through dense ReLU layers to one logit per class.
  *
  * Padded candidates (pT ≤ 0, or a non-finite four-vector) get a logit of −1e9 as keys, so
- * nobody attends to them, and their tokens are reset to 0 after every block. Changing the
+ * no token attends to them, and their tokens are reset to 0 after every block. Changing the
  * features of a padded candidate therefore changes no output.
  */
 

@@ -132,6 +132,7 @@ export async function resumeLoopState(
       );
     }
   }
+
   const dir = path.join(options.outputDir, checkpointDirName(epoch));
   const saved = await readTrainingState(dir);
   for (const [key, value] of Object.entries(settings)) {
@@ -143,6 +144,7 @@ export async function resumeLoopState(
       );
     }
   }
+
   await store.restoreCheckpoint(dir);
   random.setState(saved.random);
   for (const later of available.filter((e) => e > epoch)) {
@@ -153,6 +155,7 @@ export async function resumeLoopState(
     const bestCheckpoint = path.join(options.outputDir, checkpointDirName(saved.bestEpoch));
     await writeDirectoryAtomically(path.join(options.outputDir, bestModelDirName), (target) => store.copyModel(bestCheckpoint, target));
   }
+
   const history = saved.history ?? [];
   await writeHistory(options.outputDir, history, saved.bestEpoch);
   return {
@@ -165,7 +168,7 @@ export async function resumeLoopState(
   };
 }
 
-/** The summary that a loop returns; throws when no epoch gave a finite validation loss. */
+/** Build the summary that a loop returns; throws when no epoch gave a finite validation loss. */
 export function loopSummary(state: LoopState, resumedFromEpoch: number, stoppedEarly: boolean, outputDir: string): TrainSummary {
   if (state.bestEpoch === 0) {
     throw new InputError(

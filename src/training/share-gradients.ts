@@ -1,9 +1,9 @@
 /**
  * The loss and gradients of one share of a training batch. A batch can be split into shares
- * that replicas of the model compute in parallel: each share's loss is its sum of
- * wᵢ·(−log pᵢ[labelᵢ]) divided by the weight sum of the whole batch, so the shares' losses and
- * gradients add up to those of the whole batch (up to batch normalisation, whose statistics
- * come from each share).
+ * that replicas of the model compute in parallel. Each share's loss is its sum of
+ * wᵢ·(−log pᵢ[labelᵢ]) divided by the weight sum of the whole batch. The shares' losses and
+ * gradients therefore add up to those of the whole batch, except that batch normalisation
+ * takes its statistics from each share.
  */
 
 import * as tf from '@tensorflow/tfjs-core';

@@ -124,7 +124,7 @@ export async function trainEpoch(
 
 /**
  * Split `count` jets into `shares` contiguous [from, to) ranges whose sizes differ by at most
- * one; the first share, computed by the training thread, is never the larger one.
+ * one. The first share, which the training thread computes, is never the larger one.
  */
 export function shareCuts(count: number, shares: number): Array<[number, number]> {
   const cuts: Array<[number, number]> = [];

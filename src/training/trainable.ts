@@ -25,7 +25,7 @@ export interface TrainableModel {
   save(dir: string): Promise<void>;
   /** Load the weights that `save` wrote to `dir` into this model; throws when they do not fit. */
   restore(dir: string): Promise<void>;
-  /** What a worker thread needs to build a copy for data-parallel training; absent when the model cannot be copied. */
+  /** Return the description from which a worker thread builds a copy for data-parallel training; absent when the model cannot be copied. */
   replicaSpec?(): ReplicaSpec;
   /** Values of every parameter, trainable or not, in the network's parameter order. */
   parameterArrays(): Float32Array[];

@@ -14,9 +14,9 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'bhive-tfjs-node-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /**
- * An analysis project whose node_modules has a stand-in for @tensorflow/tfjs-node: it registers
- * a 'tensorflow' backend that runs the cpu kernels, so detection and loading run for real
- * without libtensorflow.
+ * Create an analysis project whose node_modules has a stand-in for @tensorflow/tfjs-node. The
+ * stand-in registers a 'tensorflow' backend that runs the cpu kernels, so detection and
+ * loading run for real without libtensorflow.
  */
 function projectWithStandIn(): string {
   const project = path.join(scratch, 'analysis');

@@ -10,8 +10,8 @@ const bhive = path.join(repoRoot(), 'bin', 'bhive.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bhive-external-failure-'));
 
 /**
- * A fake worker: it answers hello like a real worker and every later request with an error,
- * or, with the argument 'hang', never answers anything.
+ * A fake worker: it replies to hello like a real worker and to every later request with an
+ * error. With the argument 'hang', it never replies.
  */
 const fakeWorker = path.join(dir, 'fake-worker.cjs');
 writeFileSync(
@@ -39,7 +39,7 @@ setInterval(() => {}, 1000);
 `,
 );
 
-/** A copy of the NANOX config whose external model runs `command`. */
+/** Write a copy of the NANOX config whose external model runs `command`, and return its path. */
 function configFor(name: string, command: string[], timeoutSeconds: number): string {
   const file = path.join(dir, `${name}.yml`);
   const text = readFileSync(path.join(repoRoot(), 'configs', 'nanox_deepjet.yml'), 'utf8').replace(/^\s*data_dir:.*$/m, `  data_dir: ${sharedData('jets-nanox')}`);

@@ -11,7 +11,7 @@ import { repoRoot, sharedData } from '../helpers/paths.js';
 const bhive = path.join(repoRoot(), 'bin', 'bhive.js');
 const baseConfig = path.join(repoRoot(), 'configs', 'nanox_deepjet.yml');
 
-/** A copy of the NANOX config with `section` appended, written into `dir`. */
+/** Write a copy of the NANOX config with `section` appended into `dir` and return its path. */
 function configWith(dir: string, section: string): string {
   const file = path.join(dir, 'config.yml');
   const text = readFileSync(baseConfig, 'utf8').replace(/^\s*data_dir:.*$/m, `  data_dir: ${sharedData('jets-nanox')}`);

@@ -114,7 +114,11 @@ test('chain evaluates processes and references', async () => {
   const eta = arrays.get('eta')?.data;
   const spectators = arrays.get('spectators')?.data;
   assert.ok(processIndex instanceof Int32Array, 'predictions.npz has no int32 array process');
-  assert.ok(probabilities && labels && pt && eta && spectators, 'predictions.npz lacks a column');
+  assert.ok(probabilities, 'predictions.npz lacks probabilities');
+  assert.ok(labels, 'predictions.npz lacks label');
+  assert.ok(pt, 'predictions.npz lacks pt');
+  assert.ok(eta, 'predictions.npz lacks eta');
+  assert.ok(spectators, 'predictions.npz lacks spectators');
   const numJets = processIndex.length;
   assert.equal(numJets, manifest.numJets);
   manifest.processNames!.forEach((name, k) => {
@@ -124,7 +128,8 @@ test('chain evaluates processes and references', async () => {
   const { columns } = await (await file.tree('predictions')).arrays(['process']);
   await file.close();
   const branch = columns.get('process');
-  assert.ok(branch && branch.kind === 'flat', 'predictions.root has no flat branch process');
+  assert.ok(branch, 'predictions.root has no branch process');
+  assert.ok(branch.kind === 'flat', 'branch process of predictions.root is not flat');
   assert.ok(branch.values instanceof Int32Array, 'branch process is not int32');
   assert.deepEqual(Array.from(branch.values), Array.from(processIndex));
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import { ConsoleReporter } from '../../src/tasks/reporter.js';
 
-/** A non-terminal stream that keeps what is written. */
+/** Create a non-terminal stream that keeps what is written. */
 function collectingStream(): { stream: NodeJS.WriteStream; lines: string[] } {
   const lines: string[] = [];
   const stream = { isTTY: false, write: (text: string) => lines.push(text.trimEnd()) } as unknown as NodeJS.WriteStream;

@@ -17,7 +17,7 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'bhive-data-parallel-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 registerBuiltinModels();
 
-test('shares cover the batch once, in order, with sizes that differ by at most one', () => {
+test('share cuts split batches evenly', () => {
   assert.deepEqual(shareCuts(10, 1), [[0, 10]]);
   assert.deepEqual(shareCuts(10, 2), [[0, 5], [5, 10]]);
   assert.deepEqual(shareCuts(11, 2), [[0, 5], [5, 11]]);
@@ -25,7 +25,7 @@ test('shares cover the batch once, in order, with sizes that differ by at most o
   assert.deepEqual(shareCuts(1, 2), [[0, 0], [0, 1]]);
 });
 
-test('the gradients of the shares add up to those of the whole batch', async () => {
+test('share gradients add up to batch', async () => {
   const classifier = await createClassifier('mlp', resumeLayout, { seed: 5 });
   assert.ok(classifier instanceof TfjsClassifier);
   const data = syntheticJets(resumeLayout, 40, 7);
@@ -73,7 +73,7 @@ async function trainWithThreads(name: string, extra: Partial<TrainOptions>): Pro
   };
 }
 
-test('two-thread training is reproducible, learns, and resumes from a checkpoint exactly', async () => {
+test('two-thread training reproduces and resumes', async () => {
   const first = await trainWithThreads('a', {});
   const second = await trainWithThreads('b', {});
   assert.deepEqual(second.weights, first.weights, 'the same seed gave different weights');

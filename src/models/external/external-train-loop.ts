@@ -1,6 +1,6 @@
 /**
  * The training loop for external workers. bhive keeps everything that decides which jets a
- * model sees and when: the per-epoch draw (stochastic sampling or weighted loss, from
+ * model receives and when: the per-epoch draw (stochastic sampling or weighted loss, from
  * src/training/train-epoch.ts), the batches, the learning-rate schedule, one dropout seed per
  * batch, validation, early stopping and the checkpoint layout of src/training/checkpoints.ts.
  * The worker only runs the forward pass, the loss and the optimiser step.

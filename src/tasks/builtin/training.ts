@@ -168,7 +168,10 @@ export const training: TaskDefinition = {
 };
 
 /** Parse the `resume` parameter: 'latest', 'none' or a positive epoch number. */
-/** The options of `model` in the config's model_options, also when they are given under another name of the same model (such as 'part'). */
+/**
+ * Return the options of `model` in the config's model_options, also when they are given under
+ * another name of the same model (such as 'part').
+ */
 function modelOptionsFor(config: BhiveConfig, model: string): ModelOptions {
   const sections = config.modelOptions ?? {};
   if (sections[model] !== undefined) return sections[model];

@@ -6,7 +6,7 @@
 import type { ModelInputLayout } from '../../models/classifier.js';
 import type { ModelOptions } from '../../models/options.js';
 
-/** What a worker thread needs to build a copy of a model from the model registry. */
+/** Description of a model, from which a worker thread builds a copy through the model registry. */
 export interface ReplicaSpec {
   model: string;
   layout: ModelInputLayout;

@@ -1,5 +1,5 @@
 /**
- * Entry point of a worker thread that holds one replica of a model for data-parallel
+ * Entry point of a worker thread with one replica of a model for data-parallel
  * training. It builds the model from the registry, then for each step loads the parameter
  * values it is sent, computes the loss and gradients of its share of the batch and sends
  * them back with its batch-normalisation moving averages.
@@ -46,6 +46,7 @@ async function handle(message: ToReplica): Promise<void> {
     send({ type: 'ready', backend: classifier.describeBackend() });
     return;
   }
+
   if (model === undefined) throw new Error('a replica received a training step before its model was built');
   const replica = model;
   replica.assignParameterArrays(message.parameters);
@@ -65,6 +66,7 @@ async function handle(message: ToReplica): Promise<void> {
       variables,
     ),
   );
+
   const gradients = result.gradients.map((g) => g.dataSync<'float32'>().slice());
   const loss = result.loss.dataSync()[0];
   const correct = result.correct.dataSync()[0];
